@@ -1,0 +1,40 @@
+// audit: one row in audit_events and one log line for every recovery, reset,
+// login, lockout, password change, session end and mail event (D8). Callers
+// pass member ids and outcomes, never a token, password or card number.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "db.h"
+#include "http.h"
+
+namespace kosmo {
+
+enum class AuditEvent {
+  LoginSucceeded,
+  LoginFailed,
+  LoginLocked,
+  Logout,
+  SessionExpired,
+  PasswordChanged,
+  PasswordChangeFailed,
+  IdentityCheck,
+  TokenRedeem,
+  PasswordInitialized,
+  MailSent,
+  MailFailed,
+};
+std::string_view to_string(AuditEvent event);
+
+// Written inside the caller's transaction, so the audit row and the change it
+// describes commit or roll back together.
+void audit(Transaction& tx, AuditEvent event, std::string_view outcome, std::optional<std::uint64_t> member_id,
+           const Request& request, std::string_view detail = {});
+
+// For events without a request (the mailer).
+void audit_system(Transaction& tx, AuditEvent event, std::string_view outcome,
+                  std::optional<std::uint64_t> member_id, std::string_view detail = {});
+
+}  // namespace kosmo

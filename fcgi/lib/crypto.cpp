@@ -1,0 +1,138 @@
+// crypto: OpenSSL 3 wrappers (see crypto.h). Every OpenSSL return value is
+// checked; a failure is a fault and throws.
+#include "crypto.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+
+#include <climits>
+#include <stdexcept>
+
+namespace kosmo {
+namespace {
+
+// OpenSSL counts lengths in int; anything near INT_MAX is a bug upstream.
+constexpr std::size_t kMaxOpenSslLength = INT_MAX / 2;
+
+int openssl_length(std::size_t n) {
+  if (n > kMaxOpenSslLength) throw std::length_error("crypto: input too large for OpenSSL");
+  return static_cast<int>(n);
+}
+
+const unsigned char* bytes_of(std::string_view s) {
+  // OpenSSL may reject a null pointer even with length 0 (e.g. an empty HMAC key).
+  static const unsigned char kEmpty = 0;
+  return s.empty() ? &kEmpty : reinterpret_cast<const unsigned char*>(s.data());
+}
+
+unsigned char* bytes_of(std::string& s) { return reinterpret_cast<unsigned char*>(s.data()); }
+
+}  // namespace
+
+std::string random_bytes(std::size_t n) {
+  std::string out(n, '\0');
+  if (n == 0) return out;
+  if (RAND_bytes(bytes_of(out), openssl_length(n)) != 1) {
+    throw std::runtime_error("crypto: RAND_bytes failed");
+  }
+  return out;
+}
+
+std::string sha256(std::string_view data) {
+  std::string out(EVP_MAX_MD_SIZE, '\0');
+  unsigned int length = 0;
+  if (EVP_Digest(bytes_of(data), data.size(), bytes_of(out), &length, EVP_sha256(), nullptr) != 1) {
+    throw std::runtime_error("crypto: EVP_Digest(SHA-256) failed");
+  }
+  out.resize(length);
+  return out;
+}
+
+std::string hmac_sha256(std::string_view key, std::string_view data) {
+  std::string out(EVP_MAX_MD_SIZE, '\0');
+  unsigned int length = 0;
+  if (HMAC(EVP_sha256(), bytes_of(key), openssl_length(key.size()), bytes_of(data), data.size(),
+           bytes_of(out), &length) == nullptr) {
+    throw std::runtime_error("crypto: HMAC(SHA-256) failed");
+  }
+  out.resize(length);
+  return out;
+}
+
+std::string hex_encode(std::string_view bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (const unsigned char byte : bytes) {
+    out += kDigits[byte >> 4];
+    out += kDigits[byte & 0x0f];
+  }
+  return out;
+}
+
+std::optional<std::string> hex_decode(std::string_view text) {
+  if (text.size() % 2 != 0) return std::nullopt;
+  std::string out;
+  out.reserve(text.size() / 2);
+  for (std::size_t i = 0; i < text.size(); i += 2) {
+    const int high = OPENSSL_hexchar2int(static_cast<unsigned char>(text[i]));
+    const int low = OPENSSL_hexchar2int(static_cast<unsigned char>(text[i + 1]));
+    if (high < 0 || low < 0) return std::nullopt;
+    out += static_cast<char>((high << 4) | low);
+  }
+  return out;
+}
+
+std::string base64_encode(std::string_view bytes) {
+  const int length = openssl_length(bytes.size());
+  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');  // +1: EVP_EncodeBlock's NUL
+  const int written = EVP_EncodeBlock(bytes_of(out), bytes_of(bytes), length);
+  out.resize(static_cast<std::size_t>(written));
+  return out;
+}
+
+std::string base64url_encode(std::string_view bytes) {
+  std::string out = base64_encode(bytes);
+  while (!out.empty() && out.back() == '=') out.pop_back();
+  for (char& c : out) {
+    if (c == '+') c = '-';
+    if (c == '/') c = '_';
+  }
+  return out;
+}
+
+std::optional<std::string> base64url_decode(std::string_view text) {
+  // One leftover character cannot carry a whole byte.
+  if (text.size() % 4 == 1) return std::nullopt;
+  std::string standard;
+  standard.reserve(text.size() + 3);
+  for (const char c : text) {
+    const bool alnum = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    if (alnum) standard += c;
+    else if (c == '-') standard += '+';
+    else if (c == '_') standard += '/';
+    else return std::nullopt;
+  }
+  const std::size_t padding = (4 - standard.size() % 4) % 4;
+  standard.append(padding, '=');
+
+  std::string out(standard.size() / 4 * 3, '\0');
+  const int written =
+      EVP_DecodeBlock(bytes_of(out), bytes_of(standard), openssl_length(standard.size()));
+  if (written < 0) return std::nullopt;
+  // EVP_DecodeBlock counts the zero bytes that padding stands for; drop them.
+  out.resize(static_cast<std::size_t>(written) - padding);
+  // Refuse non-canonical spellings (unused low bits set): one token, one string.
+  if (base64url_encode(out) != text) return std::nullopt;
+  return out;
+}
+
+bool constant_time_equal(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  if (a.empty()) return true;
+  return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+}  // namespace kosmo

@@ -1,0 +1,184 @@
+#include "db.h"
+
+#include <cppconn/connection.h>
+#include <cppconn/driver.h>
+#include <cppconn/exception.h>
+#include <cppconn/statement.h>
+
+#include "log.h"
+
+namespace kosmo {
+namespace {
+
+std::vector<const SqlStatement*>& statement_registry() {
+  static std::vector<const SqlStatement*> registry;
+  return registry;
+}
+
+sql::Driver* driver() {
+  static sql::Driver* instance = get_driver_instance();
+  return instance;
+}
+
+}  // namespace
+
+SqlStatement::SqlStatement(const char* name, const char* text)
+    : name_(name), text_(text), index_(statement_registry().size()) {
+  statement_registry().push_back(this);
+}
+
+const std::vector<const SqlStatement*>& registered_statements() { return statement_registry(); }
+
+DbFailure classify(const sql::SQLException& e) {
+  switch (e.getErrorCode()) {
+    case 2002:  // can't connect through socket
+    case 2003:  // can't connect to server
+    case 2006:  // server has gone away
+    case 2013:  // lost connection during query
+    case 2055:  // lost connection at reading initial communication packet
+    case 1927:  // connection was killed
+    case 1053:  // server shutdown in progress
+    case 1047:  // WSREP has not yet prepared node for application use (Galera)
+      return DbFailure::ConnectionLost;
+    case 1213:  // deadlock; also Galera's certification failure on COMMIT
+    case 1205:  // lock wait timeout
+      return DbFailure::Conflict;
+    default:
+      return e.getSQLStateCStr() && std::string_view(e.getSQLStateCStr()) == "40001" ? DbFailure::Conflict
+                                                                                    : DbFailure::Other;
+  }
+}
+
+void init_database_driver() { (void)driver(); }
+void db_thread_init() { driver()->threadInit(); }
+void db_thread_end() { driver()->threadEnd(); }
+
+Connection::Connection(const Config& config, Prepare prepare) : config_(config), prepare_(prepare) { open(); }
+
+Connection::~Connection() { close(); }
+
+void Connection::close() noexcept {
+  statements_.clear();
+  plain_.reset();
+  try {
+    if (conn_) conn_->close();
+  } catch (...) {
+    // The server is gone already; nothing left to release on its side.
+  }
+  conn_.reset();
+  in_transaction_ = false;
+}
+
+void Connection::open() {
+  std::optional<sql::SQLException> last_error;  // its operator new is protected
+  for (const DbHost& host : config_.db_hosts) {
+    sql::ConnectOptionsMap options;
+    options["hostName"] = host.unix_socket.empty()
+                              ? sql::SQLString("tcp://" + host.host + ":" + std::to_string(host.port))
+                              : sql::SQLString("unix://" + host.unix_socket);
+    options["userName"] = sql::SQLString(config_.db_user);
+    options["password"] = sql::SQLString(config_.db_password);
+    options["schema"] = sql::SQLString(config_.db_name);
+    options["OPT_CHARSET_NAME"] = sql::SQLString("utf8mb4");
+    options["OPT_RECONNECT"] = false;  // a silent reconnect would drop a transaction unnoticed
+    options["OPT_CONNECT_TIMEOUT"] = config_.db_connect_timeout;
+    options["OPT_READ_TIMEOUT"] = config_.db_read_timeout;
+    options["OPT_WRITE_TIMEOUT"] = config_.db_read_timeout;
+    try {
+      conn_.reset(driver()->connect(options));
+      plain_.reset(conn_->createStatement());
+      // Strict, UTC, READ COMMITTED whatever the server's defaults are: the
+      // database clock is the only clock (UTC_TIMESTAMP), and bad data is an error.
+      plain_->execute(
+          "SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,"
+          "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION', time_zone = '+00:00'");
+      plain_->execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
+      statements_.clear();
+      statements_.resize(registered_statements().size());
+      if (prepare_ == Prepare::AtConnect)
+        for (const SqlStatement* s : registered_statements()) prepare(*s);
+      server_ = host.describe();
+      in_transaction_ = false;
+      return;
+    } catch (const sql::SQLException& e) {
+      log_event(LogLevel::Warn, "db_connect_failed",
+                {{"server", host.describe()}, {"errno", std::to_string(e.getErrorCode())},
+                 {"sqlstate", e.getSQLState()}});
+      // A wrong statement is our bug, not a host to fail over from.
+      if (e.getErrorCode() == 1064 || e.getErrorCode() == 1146 || e.getErrorCode() == 1054) throw;
+      last_error.emplace(e);
+      close();
+    }
+  }
+  throw *last_error;
+}
+
+void Connection::prepare(const SqlStatement& which) {
+  try {
+    statements_.at(which.index()).reset(conn_->prepareStatement(which.text()));
+  } catch (const sql::SQLException& e) {
+    log_event(LogLevel::Error, "sql_prepare_failed",
+              {{"statement", which.name()}, {"errno", std::to_string(e.getErrorCode())}});
+    throw;
+  }
+}
+
+void Connection::reconnect() {
+  close();
+  open();
+}
+
+sql::PreparedStatement& Connection::statement(const SqlStatement& which) {
+  if (!conn_) open();
+  if (!statements_.at(which.index())) prepare(which);
+  sql::PreparedStatement* prepared = statements_[which.index()].get();
+  prepared->clearParameters();
+  return *prepared;
+}
+
+void Connection::execute(std::string_view sql_text) {
+  if (!conn_) open();
+  plain_->execute(sql::SQLString(std::string(sql_text)));
+}
+
+Transaction::Transaction(Connection& db) : db_(db) {
+  db_.execute("START TRANSACTION");
+  db_.in_transaction_ = true;
+}
+
+Transaction::~Transaction() {
+  if (done_) return;
+  db_.in_transaction_ = false;
+  try {
+    db_.execute("ROLLBACK");
+  } catch (const sql::SQLException&) {
+    // The connection is gone: the server has rolled back already.
+  }
+}
+
+void Transaction::commit() {
+  db_.commit_attempted_ = true;
+  db_.execute("COMMIT");
+  done_ = true;
+  db_.in_transaction_ = false;
+}
+
+namespace {
+const SqlStatement kNowJst{"db.now_jst",
+                           "SELECT DATE_FORMAT(DATE_ADD(UTC_TIMESTAMP(), INTERVAL 9 HOUR), '%Y-%m-%d %H:%i') AS now_jst"};
+}  // namespace
+
+std::string database_now_jst(Transaction& tx) {
+  Rows rows = query(tx.statement(kNowJst));
+  rows->next();
+  return rows->getString("now_jst").asStdString();
+}
+
+Rows query(sql::PreparedStatement& statement) { return Rows(statement.executeQuery()); }
+
+std::optional<std::string> nullable_string(sql::ResultSet& rows, const char* column) {
+  if (rows.isNull(column)) return std::nullopt;
+  return rows.getString(column).asStdString();
+}
+
+}  // namespace kosmo

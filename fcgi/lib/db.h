@@ -1,0 +1,131 @@
+// db: one MariaDB connection per worker, its prepared statements, and the
+// Transaction that every write goes through. SQL text lives in the file of
+// its table (members.cpp, tokens.cpp ...) as a SqlStatement; every statement
+// linked into a program is prepared when the connection opens, so a typo stops
+// the start, not a request, and no request pays for a prepare.
+#pragma once
+
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config.h"
+
+namespace sql {
+class Connection;
+class Statement;
+class SQLException;
+}  // namespace sql
+
+namespace kosmo {
+
+// A named SQL text, registered at static initialisation. Declare at namespace
+// scope in the table's .cpp: `const SqlStatement kFindMember{"members.find", "SELECT ..."};`
+class SqlStatement {
+ public:
+  SqlStatement(const char* name, const char* text);
+  const char* name() const { return name_; }
+  const char* text() const { return text_; }
+  std::size_t index() const { return index_; }
+
+ private:
+  const char* name_;
+  const char* text_;
+  std::size_t index_;
+};
+
+const std::vector<const SqlStatement*>& registered_statements();
+
+// What an SQLException means for the request that saw it.
+enum class DbFailure {
+  ConnectionLost,  // 2002, 2003, 2006, 2013, 2055: reconnect; retry if nothing was committed
+  Conflict,        // 1213 deadlock / Galera certification, 1205 lock wait: retry the transaction
+  Other,           // a bug or a constraint: 500
+};
+DbFailure classify(const sql::SQLException& e);
+
+// Screens prepare every statement when the connection opens (a typo stops
+// the start); kosmo-admin prepares on first use, because `migrate` runs
+// before the tables its other statements name exist.
+enum class Prepare { AtConnect, OnFirstUse };
+
+class Connection {
+ public:
+  explicit Connection(const Config& config, Prepare prepare = Prepare::AtConnect);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Drops the current server connection and opens a new one, trying every
+  // configured host in order (failover). Throws sql::SQLException if none answers.
+  void reconnect();
+  const std::string& server() const { return server_; }
+
+  sql::PreparedStatement& statement(const SqlStatement& which);
+  void execute(std::string_view sql_text);  // START TRANSACTION, COMMIT, ROLLBACK only
+
+  bool in_transaction() const { return in_transaction_; }
+  bool commit_attempted() const { return commit_attempted_; }
+  void begin_request() { commit_attempted_ = false; }
+
+ private:
+  friend class Transaction;
+  void open();
+  void prepare(const SqlStatement& which);
+  void close() noexcept;
+
+  const Config& config_;
+  const Prepare prepare_;
+  std::string server_;
+  // conn_ is declared before the statements so that they are destroyed first.
+  std::unique_ptr<sql::Connection> conn_;
+  std::unique_ptr<sql::Statement> plain_;
+  std::vector<std::unique_ptr<sql::PreparedStatement>> statements_;
+  bool in_transaction_ = false;
+  bool commit_attempted_ = false;
+};
+
+// Rolls back unless commit() ran, so an exception anywhere in a handler leaves
+// no half-written member, token, session or outbox row (D11).
+class Transaction {
+ public:
+  explicit Transaction(Connection& db);
+  ~Transaction();
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+
+  // COMMIT is sent as a statement: Connector/C++ 1.1's Connection::commit()
+  // ignores mysql_commit()'s result, so a refused COMMIT (a Galera
+  // certification failure, a connection lost) would look like success.
+  void commit();
+
+  sql::PreparedStatement& statement(const SqlStatement& which) { return db_.statement(which); }
+  Connection& connection() { return db_; }
+
+ private:
+  Connection& db_;
+  bool done_ = false;
+};
+
+// Small helpers for result sets, which Connector/C++ hands out as raw pointers.
+using Rows = std::unique_ptr<sql::ResultSet>;
+Rows query(sql::PreparedStatement& statement);
+std::optional<std::string> nullable_string(sql::ResultSet& rows, const char* column);
+
+// "2026-11-26 20:31" in Japan time (UTC+9, no DST), from the database clock,
+// for mails and pages that tell a member when something happened.
+std::string database_now_jst(Transaction& tx);
+
+// Calls the driver once from the main thread: get_driver_instance() is not
+// thread-safe on its first call.
+void init_database_driver();
+// Each thread that uses a Connection calls these (mysql_thread_init/end).
+void db_thread_init();
+void db_thread_end();
+
+}  // namespace kosmo

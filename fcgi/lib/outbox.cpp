@@ -1,0 +1,55 @@
+#include "outbox.h"
+
+#include <stdexcept>
+
+#include "crypto.h"
+#include "page.h"
+
+namespace kosmo {
+namespace {
+
+const SqlStatement kInsertMail{
+    "outbox.insert",
+    "INSERT INTO mail_outbox (kind, member_id, to_address, subject, body, message_id, status, attempts, "
+    "next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, 'queued', 0, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))"};
+const SqlStatement kLastInsertId{"outbox.last_insert_id", "SELECT LAST_INSERT_ID() AS id"};
+
+}  // namespace
+
+std::string_view to_string(MailKind kind) {
+  switch (kind) {
+    case MailKind::IdNotice: return "id_notice";
+    case MailKind::TemporaryPassword: return "temporary_password";
+    case MailKind::PasswordChanged: return "password_changed";
+  }
+  return "unknown";
+}
+
+std::string mail_template_name(MailKind kind) { return "mail/" + std::string(to_string(kind)) + ".txt.tpl"; }
+
+std::uint64_t enqueue_mail(Transaction& tx, const Config& config, MailKind kind, std::uint64_t member_id,
+                           const std::string& to_address, ctemplate::TemplateDictionary& dict) {
+  dict.SetValue("SENDING_DOMAIN", config.mail_sending_domain);
+  dict.SetValue("PUBLIC_BASE_URL", config.public_base_url);
+  std::string text = render_template(mail_template_name(kind), dict);
+  text.erase(0, text.find_first_not_of('\n'));  // the line of the AUTOESCAPE pragma
+  const auto blank = text.find("\n\n");
+  if (blank == std::string::npos) throw std::runtime_error(mail_template_name(kind) + " has no subject line");
+  const std::string subject = text.substr(0, blank);
+  const std::string body = text.substr(blank + 2);
+  const std::string message_id = "<" + hex_encode(random_bytes(16)) + "@" + config.mail_sending_domain + ">";
+
+  sql::PreparedStatement& insert = tx.statement(kInsertMail);
+  insert.setString(1, std::string(to_string(kind)));
+  insert.setUInt64(2, member_id);
+  insert.setString(3, to_address);
+  insert.setString(4, subject);
+  insert.setString(5, body);
+  insert.setString(6, message_id);
+  insert.executeUpdate();
+  Rows rows = query(tx.statement(kLastInsertId));
+  rows->next();
+  return rows->getUInt64("id");
+}
+
+}  // namespace kosmo

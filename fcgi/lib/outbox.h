@@ -1,0 +1,33 @@
+// outbox: a mail is a row written in the same transaction as the change that
+// causes it (D11), so a rolled-back change sends nothing and a committed one
+// is never lost; kosmo-mailer delivers it. Mail text comes from
+// templates/mail/<kind>.txt.tpl: its first line is the subject, then a blank
+// line, then the body. Templates get only values the server made.
+#pragma once
+
+#include <ctemplate/template.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "config.h"
+#include "db.h"
+
+namespace kosmo {
+
+enum class MailKind {
+  IdNotice,           // ログインID再通知のお知らせ
+  TemporaryPassword,  // パスワード初期化のお知らせ
+  PasswordChanged,    // パスワード変更完了のお知らせ (D9)
+};
+std::string_view to_string(MailKind kind);
+// "mail/id_notice.txt.tpl" and so on: screens list these among their templates.
+std::string mail_template_name(MailKind kind);
+
+// Renders the mail and adds it to the outbox. Returns the outbox row id.
+std::uint64_t enqueue_mail(Transaction& tx, const Config& config, MailKind kind, std::uint64_t member_id,
+                           const std::string& to_address, ctemplate::TemplateDictionary& dict);
+
+}  // namespace kosmo

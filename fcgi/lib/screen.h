@@ -1,0 +1,57 @@
+// screen: the long-lived FastCGI server every screen program runs. It takes
+// its listening socket (fd 0 from spawn-fcgi or StandardInput=socket,
+// LISTEN_FDS from systemd socket activation, or --listen PATH|HOST:PORT),
+// starts `workers` threads that each own an FCGX_Request and a database
+// connection, and for each request: parses it, answers 404/405/413/415/400 and
+// CSRF failures (403) itself, calls the screen's handler, retries it when the
+// database connection was lost before COMMIT or a transaction lost a conflict,
+// and turns any fault into the Japanese error page (500) with one log line.
+#pragma once
+
+#include <ctemplate/template.h>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config.h"
+#include "db.h"
+#include "http.h"
+
+namespace kosmo {
+
+struct Context {
+  const Config& config;
+  Connection& db;
+  const Request& request;
+  std::string csrf_token;                // for the hidden field of every form
+  std::vector<std::string> set_cookies;  // Set-Cookie values added to the response
+};
+
+using Handler = Response (*)(Context&);
+
+struct Route {
+  std::string_view method;  // "GET" also answers HEAD
+  std::string_view path;
+  Handler handler;
+};
+
+struct ScreenSpec {
+  std::string_view name;               // "login" -> program kosmo-login
+  std::vector<Route> routes;
+  std::vector<std::string> templates;  // loaded at start
+  // Loads what the screen needs besides templates (a word list...), after the
+  // config and before the first request; throwing stops the start.
+  void (*on_start)(const Config&) = nullptr;
+};
+
+int run_screen(const ScreenSpec& screen, int argc, char** argv);
+
+// Renders an HTML page with the CSRF token and the request id filled in.
+Response render_page(Context& ctx, std::string_view template_name, ctemplate::TemplateDictionary& dict,
+                     int status = 200);
+
+// The Japanese error page for a status; `kind` shows the matching section of error.tpl.
+Response error_page(const Request& request, int status, std::string_view kind);
+
+}  // namespace kosmo

@@ -1,0 +1,90 @@
+// login: ログイン画面 (issue 3, R2, R11, D14). One message for every failure,
+// so the screen never says whether the login ID exists or the password was
+// wrong; an unknown ID costs the same argon2id time as a known one. Success
+// gives a new session id (no fixation), records last_login_at (R1 ア needs
+// it), and sends a member with a temporary password to the change screen.
+#include <ctemplate/template.h>
+
+#include "audit.h"
+#include "members.h"
+#include "normalize.h"
+#include "password.h"
+#include "screen.h"
+#include "session.h"
+
+namespace kosmo {
+namespace {
+
+// Longer than any password the change screen accepts (128 code points of up
+// to 4 bytes): anything longer cannot match and is not worth hashing.
+constexpr std::size_t kMaxPasswordBytes = 512;
+
+Response show_form(Context& ctx) {
+  ctemplate::TemplateDictionary dict("login");
+  if (ctx.request.query_value("logged_out") == "1") dict.ShowSection("LOGGED_OUT");
+  return render_page(ctx, "login.tpl", dict);
+}
+
+Response show_failure(Context& ctx, ctemplate::TemplateDictionary& dict) {
+  dict.ShowSection("LOGIN_FAILED");
+  return render_page(ctx, "login.tpl", dict);
+}
+
+// Why a known member cannot log in, for the audit row only (the page says
+// the same thing for all of them).
+std::string_view refusal_reason(const std::optional<Member>& member) {
+  if (!member) return "unknown_login_id";
+  if (member->is_disabled) return "disabled";
+  if (!member->password_hash) return "no_password";
+  if (member->password_expired) return "temporary_password_expired";
+  return "";
+}
+
+Response submit(Context& ctx) {
+  ctemplate::TemplateDictionary dict("login");
+  // Login IDs are digits; a member typing them full-width still gets in (D10).
+  const std::string login_id = nfkc(ctx.request.form_value("login_id")).value_or("");
+  const std::string_view password = ctx.request.form_value("password");
+  dict.SetValue("LOGIN_ID", login_id);
+  if (login_id.empty()) dict.ShowSection("ERR_LOGIN_ID");
+  if (password.empty()) dict.ShowSection("ERR_PASSWORD");
+  if (login_id.empty() || password.empty()) return render_page(ctx, "login.tpl", dict);
+
+  Transaction tx(ctx.db);
+  const std::optional<Member> member = find_member_by_login_id(tx, trim(login_id));
+  std::string_view reason = refusal_reason(member);
+  PasswordCheck check = PasswordCheck::Mismatch;
+  if (reason.empty() && password.size() <= kMaxPasswordBytes) {
+    check = verify_password(password, *member->password_hash);
+  } else {
+    spend_password_verification_time(password.substr(0, kMaxPasswordBytes));
+  }
+  if (check == PasswordCheck::Mismatch) {
+    audit(tx, AuditEvent::LoginFailed, reason.empty() ? "wrong_password" : reason,
+          member ? std::optional(member->member_id) : std::nullopt, ctx.request);
+    tx.commit();
+    return show_failure(ctx, dict);
+  }
+
+  // Hashes imported from the PHP system ($2y$) become argon2id at first use.
+  if (check == PasswordCheck::MatchNeedsRehash)
+    upgrade_password_hash(tx, member->member_id, hash_password(password));
+  if (const std::optional<MemberSession> old = current_session(tx, ctx)) end_session(tx, *old, "relogin");
+  start_session(tx, ctx, member->member_id);
+  record_login(tx, member->member_id);
+  audit(tx, AuditEvent::LoginSucceeded, member->password_is_temporary ? "temporary_password" : "ok",
+        member->member_id, ctx.request);
+  tx.commit();
+  // R11: a temporary password leads to the change screen and nowhere else.
+  return Response::see_other(member->password_is_temporary ? "/password" : "/mypage");
+}
+
+}  // namespace
+}  // namespace kosmo
+
+int main(int argc, char** argv) {
+  return kosmo::run_screen({.name = "login",
+                            .routes = {{"GET", "/login", kosmo::show_form}, {"POST", "/login", kosmo::submit}},
+                            .templates = {"login.tpl"}},
+                           argc, argv);
+}

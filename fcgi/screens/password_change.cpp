@@ -1,0 +1,119 @@
+// password_change: パスワード変更画面 (issue 3, R11, D9). Rules from NIST SP
+// 800-63B: 8 to 128 characters, any characters, not the login ID, not a
+// common password. A change ends every other session of the member and
+// queues パスワード変更完了のお知らせ in the same transaction.
+#include <ctemplate/template.h>
+
+#include <optional>
+
+#include "audit.h"
+#include "members.h"
+#include "outbox.h"
+#include "password.h"
+#include "screen.h"
+#include "session.h"
+
+namespace kosmo {
+namespace {
+
+const CommonPasswords* common_passwords = nullptr;
+
+void load_common_passwords(const Config& config) {
+  static const CommonPasswords loaded = CommonPasswords::load(config.common_passwords_file);
+  common_passwords = &loaded;
+}
+
+std::string_view problem_section(PasswordProblem problem) {
+  switch (problem) {
+    case PasswordProblem::TooShort: return "ERR_NEW_TOO_SHORT";
+    case PasswordProblem::TooLong: return "ERR_NEW_TOO_LONG";
+    case PasswordProblem::SameAsLoginId: return "ERR_NEW_LOGIN_ID";
+    case PasswordProblem::Common: return "ERR_NEW_COMMON";
+    case PasswordProblem::InvalidText: return "ERR_NEW_INVALID";
+  }
+  return "ERR_NEW_INVALID";
+}
+
+Response render_form(Context& ctx, ctemplate::TemplateDictionary& dict, const MemberSession& session) {
+  if (session.password_is_temporary) dict.ShowSection("FORCED");
+  return render_page(ctx, "password_change.tpl", dict);
+}
+
+Response show_form(Context& ctx) {
+  Transaction tx(ctx.db);
+  const std::optional<MemberSession> session = current_session(tx, ctx);
+  tx.commit();
+  if (!session) return Response::see_other("/login");
+  ctemplate::TemplateDictionary dict("password_change");
+  return render_form(ctx, dict, *session);
+}
+
+// Returns the template section of the first problem with the new password.
+std::optional<std::string_view> check_new_password(std::string_view current, std::string_view fresh,
+                                                   std::string_view confirmation, const std::string& login_id) {
+  if (const auto problem = find_password_problem(fresh, login_id, *common_passwords)) return problem_section(*problem);
+  if (fresh == current) return "ERR_NEW_SAME_AS_CURRENT";
+  if (confirmation != fresh) return "ERR_CONFIRM_MISMATCH";
+  return std::nullopt;
+}
+
+Response submit(Context& ctx) {
+  const std::string_view current = ctx.request.form_value("current_password");
+  const std::string_view fresh = ctx.request.form_value("new_password");
+  const std::string_view confirmation = ctx.request.form_value("new_password_confirm");
+
+  Transaction tx(ctx.db);
+  const std::optional<MemberSession> session = current_session(tx, ctx);
+  if (!session) {
+    tx.commit();
+    return Response::see_other("/login");
+  }
+  ctemplate::TemplateDictionary dict("password_change");
+  if (current.empty()) dict.ShowSection("ERR_CURRENT_REQUIRED");
+  if (fresh.empty()) dict.ShowSection("ERR_NEW_REQUIRED");
+  if (confirmation.empty()) dict.ShowSection("ERR_CONFIRM_REQUIRED");
+  if (current.empty() || fresh.empty() || confirmation.empty()) {
+    tx.commit();
+    return render_form(ctx, dict, *session);
+  }
+
+  const std::optional<Member> member = find_member_by_id(tx, session->member_id);
+  const bool current_ok = member && member->password_hash &&
+                          verify_password(current, *member->password_hash) != PasswordCheck::Mismatch;
+  if (!current_ok) {
+    audit(tx, AuditEvent::PasswordChangeFailed, "wrong_current_password", session->member_id, ctx.request);
+    tx.commit();
+    dict.ShowSection("ERR_CURRENT_WRONG");
+    return render_form(ctx, dict, *session);
+  }
+  if (const auto problem = check_new_password(current, fresh, confirmation, member->login_id)) {
+    tx.commit();
+    dict.ShowSection(std::string(*problem));
+    return render_form(ctx, dict, *session);
+  }
+
+  store_password(tx, member->member_id, hash_password(fresh), false, 0);
+  // Anyone else holding a session of this member is out now.
+  end_member_sessions(tx, member->member_id, session->session_hash, "password_changed");
+  if (member->email) {
+    ctemplate::TemplateDictionary mail("password_changed");
+    mail.SetValue("CHANGED_AT", database_now_jst(tx));
+    enqueue_mail(tx, ctx.config, MailKind::PasswordChanged, member->member_id, *member->email, mail);  // D9
+  }
+  audit(tx, AuditEvent::PasswordChanged, session->password_is_temporary ? "from_temporary" : "ok",
+        member->member_id, ctx.request);
+  tx.commit();
+  return Response::see_other("/mypage?changed=1");
+}
+
+}  // namespace
+}  // namespace kosmo
+
+int main(int argc, char** argv) {
+  return kosmo::run_screen(
+      {.name = "password-change",
+       .routes = {{"GET", "/password", kosmo::show_form}, {"POST", "/password", kosmo::submit}},
+       .templates = {"password_change.tpl", kosmo::mail_template_name(kosmo::MailKind::PasswordChanged)},
+       .on_start = kosmo::load_common_passwords},
+      argc, argv);
+}

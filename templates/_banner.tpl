@@ -1,0 +1,4 @@
+{{%AUTOESCAPE context="HTML"}}
+<header class="site-header">
+<p class="site-name">KOSMO Communication Web</p>
+</header>

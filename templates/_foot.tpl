@@ -1,0 +1,4 @@
+{{%AUTOESCAPE context="HTML"}}
+<footer class="site-footer">
+<p>KOSMO Communication Web</p>
+</footer>

@@ -1,0 +1,37 @@
+{{%AUTOESCAPE context="HTML"}}
+<!DOCTYPE html>
+<html lang="ja">
+<head>
+{{>HEAD}}
+<title>ログイン | KOSMO Communication Web</title>
+</head>
+<body>
+{{>BANNER}}
+<main id="main">
+<h1>ログイン</h1>
+{{#LOGGED_OUT}}<p class="notice" role="status">ログアウトしました。</p>{{/LOGGED_OUT}}
+{{#LOGIN_FAILED}}<p class="error" role="alert">ログインIDまたはパスワードが正しくありません。</p>{{/LOGIN_FAILED}}
+<form method="post" action="/login" novalidate>
+<input type="hidden" name="csrf" value="{{CSRF_TOKEN}}">
+<div class="field">
+<label for="login_id">ログインID</label>
+<input id="login_id" name="login_id" type="text" value="{{LOGIN_ID}}" autocomplete="username" inputmode="numeric" maxlength="64" required{{#ERR_LOGIN_ID}} aria-invalid="true" aria-describedby="login_id_error"{{/ERR_LOGIN_ID}}>
+{{#ERR_LOGIN_ID}}<p class="error" id="login_id_error">ログインIDを入力してください。</p>{{/ERR_LOGIN_ID}}
+</div>
+<div class="field">
+<label for="password">パスワード</label>
+<input id="password" name="password" type="password" autocomplete="current-password" maxlength="512" required{{#ERR_PASSWORD}} aria-invalid="true" aria-describedby="password_error"{{/ERR_PASSWORD}}>
+{{#ERR_PASSWORD}}<p class="error" id="password_error">パスワードを入力してください。</p>{{/ERR_PASSWORD}}
+</div>
+<div class="actions">
+<button type="submit">ログイン</button>
+</div>
+</form>
+<ul class="links">
+<li><a href="/forgot-id">IDを忘れた方はこちら</a></li>
+<li><a href="/forgot-id">パスワードを忘れた方はこちら</a></li>
+</ul>
+</main>
+{{>FOOT}}
+</body>
+</html>

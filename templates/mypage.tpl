@@ -1,0 +1,35 @@
+{{%AUTOESCAPE context="HTML"}}
+<!DOCTYPE html>
+<html lang="ja">
+<head>
+{{>HEAD}}
+<title>マイページ | KOSMO Communication Web</title>
+</head>
+<body>
+{{>BANNER}}
+<main id="main">
+<h1>マイページ</h1>
+{{#PASSWORD_CHANGED}}<p class="notice" role="status">パスワードを変更しました。登録済みのメールアドレスにお知らせを送信しました。</p>{{/PASSWORD_CHANGED}}
+<dl class="account">
+{{#HAS_NAME}}<dt>お名前</dt><dd>{{DISPLAY_NAME}}</dd>{{/HAS_NAME}}
+<dt>ログインID</dt><dd id="login-id">{{LOGIN_ID}}</dd>
+<dt>登録済みのメールアドレス</dt>
+{{#HAS_EMAIL}}<dd>{{EMAIL}}</dd>{{/HAS_EMAIL}}
+{{#NO_EMAIL}}<dd>登録されていません</dd>{{/NO_EMAIL}}
+<dt>前回のログイン</dt>
+{{#HAS_PREVIOUS_LOGIN}}<dd>{{PREVIOUS_LOGIN}}（日本時間）</dd>{{/HAS_PREVIOUS_LOGIN}}
+{{#FIRST_LOGIN}}<dd>今回が初めてのログインです</dd>{{/FIRST_LOGIN}}
+</dl>
+<ul class="links">
+<li><a href="/password">パスワード変更</a></li>
+</ul>
+<form method="post" action="/logout">
+<input type="hidden" name="csrf" value="{{CSRF_TOKEN}}">
+<div class="actions">
+<button type="submit">ログアウト</button>
+</div>
+</form>
+</main>
+{{>FOOT}}
+</body>
+</html>

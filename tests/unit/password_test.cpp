@@ -1,0 +1,240 @@
+// password: argon2id hashing, imported PHP bcrypt hashes, D6 temporary
+// passwords and the NIST SP 800-63B new-password policy.
+#define BOOST_TEST_MODULE password
+#include <boost/test/unit_test.hpp>
+
+#include "password.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+using namespace kosmo;
+using namespace std::string_literals;
+
+namespace {
+
+const CommonPasswords& common_passwords() {
+  static const CommonPasswords list =
+      CommonPasswords::load(KOSMO_SOURCE_DIR "/data/common-passwords.txt");
+  return list;
+}
+
+std::string problem_of(std::string_view password, std::string_view login_id = "taro.yamada") {
+  const std::optional<PasswordProblem> problem =
+      find_password_problem(password, login_id, common_passwords());
+  return problem ? std::string(to_string(*problem)) : "none";
+}
+
+std::string repeat(std::string_view unit, std::size_t times) {
+  std::string out;
+  for (std::size_t i = 0; i < times; ++i) out += unit;
+  return out;
+}
+
+// From the PHP manual's password_verify() example: made by PHP itself.
+constexpr std::string_view kPhpManualHash =
+    "$2y$10$.vGA1O9wmRjrwAVXD98HNOgsNpDczlqm3Jq7KnEd1rVAGv3Fykk1a";  // "rasmuslerdorf"
+// Made with libxcrypt crypt_gensalt_rn("$2y$", 10, ...) for "kosmo-php-2019".
+constexpr std::string_view kXcryptHash =
+    "$2y$10$gXMcCj4VSW8amhRyc/kf9.koS6enPJS.is6vlsfqcuAdSz2GGy3t6";
+// argon2id with m=4096, t=1 (below our m=19456, t=2) for "weak-params-pass".
+constexpr std::string_view kWeakArgon2idHash =
+    "$argon2id$v=19$m=4096,t=1,p=1$MDEyMzQ1Njc4OWFiY2RlZg$"
+    "lsModBRCVd3uohV/jwdLS/MINdrLkRSSpqPzD2QitsU";
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(argon2id_hash_uses_our_parameters_and_verifies) {
+  const std::string hash = hash_password("correct horse battery staple");
+  BOOST_TEST(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+  BOOST_TEST(verify_password("correct horse battery staple", hash) == PasswordCheck::Match);
+  BOOST_TEST(verify_password("correct horse battery stapl", hash) == PasswordCheck::Mismatch);
+  BOOST_TEST(verify_password("", hash) == PasswordCheck::Mismatch);
+}
+
+BOOST_AUTO_TEST_CASE(argon2id_hashes_are_salted) {
+  BOOST_TEST(hash_password("same password") != hash_password("same password"));
+}
+
+BOOST_AUTO_TEST_CASE(argon2id_keeps_every_byte_of_the_password) {
+  const std::string hash = hash_password("secret\0one"s);
+  BOOST_TEST(verify_password("secret\0one"s, hash) == PasswordCheck::Match);
+  BOOST_TEST(verify_password("secret\0two"s, hash) == PasswordCheck::Mismatch);
+  BOOST_TEST(verify_password("secret", hash) == PasswordCheck::Mismatch);
+}
+
+BOOST_AUTO_TEST_CASE(argon2id_hash_with_weaker_parameters_asks_for_rehash) {
+  BOOST_TEST(verify_password("weak-params-pass", kWeakArgon2idHash) ==
+             PasswordCheck::MatchNeedsRehash);
+  BOOST_TEST(verify_password("weak-params-pasS", kWeakArgon2idHash) == PasswordCheck::Mismatch);
+}
+
+BOOST_AUTO_TEST_CASE(bcrypt_hash_from_php_verifies_and_asks_for_rehash) {
+  BOOST_TEST(verify_password("rasmuslerdorf", kPhpManualHash) == PasswordCheck::MatchNeedsRehash);
+  BOOST_TEST(verify_password("rasmuslerdorF", kPhpManualHash) == PasswordCheck::Mismatch);
+  BOOST_TEST(verify_password("kosmo-php-2019", kXcryptHash) == PasswordCheck::MatchNeedsRehash);
+  BOOST_TEST(verify_password("kosmo-php-2018", kXcryptHash) == PasswordCheck::Mismatch);
+  BOOST_TEST(verify_password("", kXcryptHash) == PasswordCheck::Mismatch);
+}
+
+BOOST_AUTO_TEST_CASE(bcrypt_2a_and_2b_prefixes_verify_like_2y) {
+  for (const std::string_view prefix : {"$2a$", "$2b$"}) {
+    const std::string hash = std::string(prefix) + std::string(kXcryptHash.substr(4));
+    BOOST_TEST(verify_password("kosmo-php-2019", hash) == PasswordCheck::MatchNeedsRehash);
+    BOOST_TEST(verify_password("kosmo-php-2018", hash) == PasswordCheck::Mismatch);
+  }
+}
+
+// crypt() reads C strings: "rasmuslerdorf\0x" must not pass as "rasmuslerdorf".
+BOOST_AUTO_TEST_CASE(bcrypt_refuses_a_password_with_an_embedded_nul) {
+  BOOST_TEST(verify_password("rasmuslerdorf\0x"s, kPhpManualHash) == PasswordCheck::Mismatch);
+  BOOST_TEST(verify_password("rasmuslerdorf\0"s, kPhpManualHash) == PasswordCheck::Mismatch);
+}
+
+BOOST_AUTO_TEST_CASE(empty_malformed_or_unknown_hashes_are_a_mismatch) {
+  const std::string_view password = "rasmuslerdorf";
+  for (const std::string& stored : {
+           ""s,
+           "rasmuslerdorf"s,
+           "$argon2id$"s,
+           "$argon2id$v=19$m=4096,t=1,p=1$MDEyMzQ1Njc4OWFiY2RlZg"s,  // no hash part
+           "$argon2id$v=19$m=4096,t=1,p=1$MDEyMzQ1Njc4OWFiY2RlZg$!!!"s,
+           "$argon2id$v=19$m=abc,t=1,p=1$MDEyMzQ1Njc4OWFiY2RlZg$lsModBRCVd3uohV"s,
+           "$argon2id$m=4096,t=1,p=1$MDEyMzQ1Njc4OWFiY2RlZg$lsModBRCVd3uohV"s,
+           // A planted 4 TiB / 2^32-pass row must not be run.
+           "$argon2id$v=19$m=4294967295,t=1,p=1$MDEyMzQ1Njc4OWFiY2RlZg$lsModBRCVd3uohV"s,
+           "$argon2id$v=19$m=4096,t=4294967295,p=1$MDEyMzQ1Njc4OWFiY2RlZg$lsModBRCVd3uohV"s,
+           "$argon2i$v=19$m=4096,t=1,p=1$MDEyMzQ1Njc4OWFiY2RlZg$lsModBRCVd3uohV"s,
+           std::string(kWeakArgon2idHash) + "\0"s,
+           std::string(kPhpManualHash.substr(0, 59)),                 // truncated
+           "$2y$31$" + std::string(kPhpManualHash.substr(7)),         // cost too high to run
+           "$2x$10$" + std::string(kPhpManualHash.substr(7)),         // not from PHP
+           "$2y$1O$" + std::string(kPhpManualHash.substr(7)),
+           "$1$saltsalt$2vnaRpHa6Jxjz5n83ok8Z0"s,                     // md5crypt
+           "$6$salt$IxDD3jeSOb5eB1CX5LBsqZFVkJdido3OUILO5Ifz5iwMuTS4XMS130MTSuDDl3aCI6WouIL9AjRbLCelDCy.g."s,
+       }) {
+    BOOST_TEST(verify_password(password, stored) == PasswordCheck::Mismatch, "stored: " << stored);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(unknown_login_id_still_spends_one_verification) {
+  BOOST_CHECK_NO_THROW(spend_password_verification_time("anything"));
+  BOOST_CHECK_NO_THROW(spend_password_verification_time(""));
+}
+
+BOOST_AUTO_TEST_CASE(outcomes_print_for_logs) {
+  BOOST_TEST(to_string(PasswordCheck::MatchNeedsRehash) == "match_needs_rehash");
+  std::ostringstream out;
+  out << PasswordCheck::Mismatch << ' ' << PasswordProblem::SameAsLoginId;
+  BOOST_TEST(out.str() == "mismatch same_as_login_id");
+}
+
+// D6: 12 symbols without look-alikes, at least one digit and one letter.
+BOOST_AUTO_TEST_CASE(temporary_passwords_use_the_unambiguous_alphabet) {
+  const std::string alphabet = "23456789acdefhjknprtuvxyADEFHJLMNQRT";
+  std::set<std::string> seen;
+  std::map<char, int> counts;
+  for (int draw = 0; draw < 1000; ++draw) {
+    const std::string password = generate_temporary_password();
+    BOOST_TEST(password.size() == 12u);
+    BOOST_TEST(password.find_first_not_of(alphabet) == std::string::npos, password);
+    BOOST_TEST(password.find_first_of("0Oo1lIi") == std::string::npos, password);
+    BOOST_TEST(password.find_first_of("23456789") != std::string::npos, password);
+    BOOST_TEST(password.find_first_not_of("23456789") != std::string::npos, password);
+    seen.insert(password);
+    for (const char c : password) ++counts[c];
+  }
+  BOOST_TEST(seen.size() == 1000u);
+  // 12000 symbols, 333 expected each (sd about 18): every symbol is drawn, none dominates.
+  BOOST_TEST(counts.size() == alphabet.size());
+  for (const auto& [symbol, count] : counts) {
+    BOOST_TEST((count > 200 && count < 470), symbol << " drawn " << count << " times");
+  }
+}
+
+// D6, no modulo bias: 256 % 36 = 4, so "byte % 36" without rejection would draw
+// '2'..'5' 8/7 as often as '6'..'9'. Within one kind of symbol (digits are a
+// little more frequent than letters because all-letter passwords are redrawn)
+// counts must fit one uniform distribution: chi-square below 80, which a fair
+// generator exceeds with p < 1e-6 even for the 28 letters (27 degrees of
+// freedom); the biased one scores about 250 on the digits.
+BOOST_AUTO_TEST_CASE(temporary_password_symbols_of_one_kind_are_equally_likely) {
+  std::map<char, int> counts;
+  for (int draw = 0; draw < 20000; ++draw) {
+    for (const char c : generate_temporary_password()) ++counts[c];
+  }
+  for (const std::string_view kind : {"23456789", "acdefhjknprtuvxyADEFHJLMNQRT"}) {
+    double total = 0;
+    for (const char symbol : kind) total += counts[symbol];
+    const double expected = total / static_cast<double>(kind.size());
+    double chi_square = 0;
+    for (const char symbol : kind) {
+      const double deviation = counts[symbol] - expected;
+      chi_square += deviation * deviation / expected;
+    }
+    BOOST_TEST(chi_square < 80.0, kind << ": chi-square " << chi_square);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(common_password_list_loads_without_its_comment_lines) {
+  const CommonPasswords& list = common_passwords();
+  BOOST_TEST(list.size() > 3000u);
+  BOOST_TEST(list.contains("password1"));
+  BOOST_TEST(list.contains("PassWord1"));
+  BOOST_TEST(!list.contains(""));
+  BOOST_TEST(!list.contains("#!comment: This list has been compiled by Solar Designer of Openwall Project"));
+}
+
+BOOST_AUTO_TEST_CASE(common_password_list_that_cannot_be_read_names_its_path) {
+  BOOST_CHECK_EXCEPTION(CommonPasswords::load("/nonexistent/common.txt"), std::runtime_error,
+                        [](const std::runtime_error& e) {
+                          return std::string(e.what()).find("/nonexistent/common.txt") !=
+                                 std::string::npos;
+                        });
+}
+
+// NIST SP 800-63B 5.1.1.2: at least 8 characters; we allow up to 128.
+BOOST_AUTO_TEST_CASE(length_limits_are_8_and_128_code_points) {
+  BOOST_TEST(problem_of("Kz7!qW9") == "too_short");
+  BOOST_TEST(problem_of("Kz7!qW9x") == "none");
+  BOOST_TEST(problem_of(repeat("Kz7!", 32)) == "none");
+  BOOST_TEST(problem_of(repeat("Kz7!", 32) + "x") == "too_long");
+}
+
+// Counted in code points, not bytes: 8 kanji are 24 bytes but 8 characters.
+BOOST_AUTO_TEST_CASE(japanese_password_counts_characters_not_bytes) {
+  BOOST_TEST(problem_of("東京都千代田区") == "too_short");
+  BOOST_TEST(problem_of("東京都千代田区霞") == "none");
+  BOOST_TEST(problem_of(repeat("霞", 128)) == "none");  // 384 bytes
+  BOOST_TEST(problem_of(repeat("霞", 129)) == "too_long");
+}
+
+BOOST_AUTO_TEST_CASE(spaces_and_symbols_are_allowed) {
+  BOOST_TEST(problem_of("correct horse battery staple") == "none");
+  BOOST_TEST(problem_of("  ~!@#$%^&*()  ") == "none");
+  BOOST_TEST(problem_of("やまだ　たろう　です") == "none");  // U+3000 inside
+}
+
+BOOST_AUTO_TEST_CASE(password_equal_to_the_login_id_is_refused) {
+  BOOST_TEST(problem_of("Taro.Yamada2024", "taro.yamada2024") == "same_as_login_id");
+  BOOST_TEST(problem_of("ｔａｒｏ.ｙａｍａｄａ2024", "taro.yamada2024") == "same_as_login_id");
+  BOOST_TEST(problem_of("taro.yamada2025", "taro.yamada2024") == "none");
+}
+
+BOOST_AUTO_TEST_CASE(common_password_is_refused_in_any_case_or_width) {
+  BOOST_TEST(problem_of("password1") == "common");
+  BOOST_TEST(problem_of("PASSWORD1") == "common");
+  BOOST_TEST(problem_of("ｐａｓｓｗｏｒｄ１") == "common");
+  BOOST_TEST(problem_of("12345678") == "common");
+}
+
+BOOST_AUTO_TEST_CASE(control_characters_and_invalid_utf8_are_invalid_text) {
+  BOOST_TEST(problem_of("abc\tdefgh") == "invalid_text");
+  BOOST_TEST(problem_of("abcdefgh\n") == "invalid_text");
+  BOOST_TEST(problem_of("abcd\x7f" "efgh") == "invalid_text");
+  BOOST_TEST(problem_of("abcd\0efgh"s) == "invalid_text");
+  BOOST_TEST(problem_of("abcdefgh\xC0\xAF") == "invalid_text");
+  BOOST_TEST(problem_of("abcdefgh\xED\xA0\x80") == "invalid_text");
+  BOOST_TEST(problem_of("\xE6\x9D") == "invalid_text");  // truncated, and short
+}
