@@ -298,6 +298,7 @@ db_start() {
   stack_prepare || return 1
   local pid deadline
   if ! pid=$(_running "$_RUN/mariadb.pid" "--defaults-file=$_DB_CNF"); then
+    _port_free "$KOSMO_DB_PORT" || { _fail "127.0.0.1:$KOSMO_DB_PORT is already in use (KOSMO_DB_PORT)"; return 1; }
     if [ ! -e "$_DB_DIR/.installed" ]; then
       # The marker is written only after a complete install, so a directory
       # without it is a broken first run and holds no data.
@@ -313,7 +314,6 @@ db_start() {
         _say "fresh database: moved the old $_DEMO_JSON to .orphaned"
       fi
     fi
-    _port_free "$KOSMO_DB_PORT" || { _fail "127.0.0.1:$KOSMO_DB_PORT is already in use (KOSMO_DB_PORT)"; return 1; }
     rm -f -- "$_DB_SOCK"
     _spawn "$_RUN/mariadb.pid" "$_LOG/mariadb.log" mariadbd --defaults-file="$_DB_CNF" --user=root || return 1
     read -r pid <"$_RUN/mariadb.pid"
@@ -386,27 +386,32 @@ sink_stop() {
 programs_start() {
   stack_prepare || return 1
   local name pid deadline
-  local -a started=() absent=()
+  local -a present=() absent=() started=()
   for name in "${KOSMO_SCREENS[@]}"; do
     if [ ! -x "$KOSMO_BUILD/kosmo-$name" ]; then
       absent+=("kosmo-$name")
       continue
     fi
+    present+=("$name")
     _running "$_RUN/$name.pid" "$_RUN/$name.sock" >/dev/null && continue
     rm -f -- "$_RUN/$name.sock"  # left over by a killed process: ours to remove
     _spawn "$_RUN/$name.pid" "$_LOG/$name.log" "$KOSMO_BUILD/kosmo-$name" \
       --config "$_CONF" --listen "$_RUN/$name.sock" || return 1
     started+=("$name")
   done
+  # Also the ones already running: one started earlier may still lack its socket.
   deadline=$((SECONDS + 20))
-  for name in ${started[@]+"${started[@]}"}; do
-    read -r pid <"$_RUN/$name.pid"
+  for name in ${present[@]+"${present[@]}"}; do
+    pid=$(_running "$_RUN/$name.pid" "$_RUN/$name.sock") ||
+      { _fail "kosmo-$name exited during start-up" "$_LOG/$name.log"; return 1; }
     until [ -S "$_RUN/$name.sock" ]; do
       _alive "$pid" || { _fail "kosmo-$name exited during start-up" "$_LOG/$name.log"; return 1; }
       [ "$SECONDS" -lt "$deadline" ] || { _fail "kosmo-$name (pid $pid) made no socket in 20 s" "$_LOG/$name.log"; return 1; }
       sleep 0.1
     done
-    _say "kosmo-$name up (pid $pid, $_RUN/$name.sock)"
+    if [[ " ${started[*]-} " == *" $name "* ]]; then
+      _say "kosmo-$name up (pid $pid, $_RUN/$name.sock)"
+    fi
   done
   if [ "${#absent[@]}" -gt 0 ]; then
     _say "not in $KOSMO_BUILD (their routes answer 502): ${absent[*]}"

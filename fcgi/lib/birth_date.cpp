@@ -23,7 +23,8 @@
 namespace kosmo {
 namespace {
 
-const icu::Locale kJapaneseCalendarLocale("ja_JP@calendar=japanese");
+// A function, not a global: callers may run during another file's static initialisation.
+icu::Locale japanese_calendar_locale() { return icu::Locale("ja_JP@calendar=japanese"); }
 constexpr CalendarDate kEarliestBirthDate{1900, 1, 1};
 
 struct Era {
@@ -37,7 +38,7 @@ struct Era {
 // locale alone gives Gregorian eras; a DateFormat's symbols follow its calendar.
 std::vector<Era> load_modern_eras() {
   std::unique_ptr<icu::DateFormat> format(
-      icu::DateFormat::createDateInstance(icu::DateFormat::kDefault, kJapaneseCalendarLocale));
+      icu::DateFormat::createDateInstance(icu::DateFormat::kDefault, japanese_calendar_locale()));
   const auto* simple = dynamic_cast<const icu::SimpleDateFormat*>(format.get());
   if (simple == nullptr) throw std::runtime_error("birth_date: no ICU Japanese date format");
   int32_t count = 0;
@@ -165,7 +166,7 @@ std::optional<CalendarDate> check_gregorian(const CalendarDate& date) {
 std::optional<CalendarDate> convert_era_date(int32_t icu_era, const CalendarDate& typed) {
   UErrorCode status = U_ZERO_ERROR;
   std::unique_ptr<icu::Calendar> japanese(
-      icu::Calendar::createInstance(icu::TimeZone::getGMT()->clone(), kJapaneseCalendarLocale,
+      icu::Calendar::createInstance(icu::TimeZone::getGMT()->clone(), japanese_calendar_locale(),
                                     status));
   icu::GregorianCalendar gregorian(icu::TimeZone::getGMT()->clone(), status);
   if (U_FAILURE(status)) throw std::runtime_error("birth_date: ICU calendars unavailable");
