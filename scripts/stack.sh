@@ -529,6 +529,8 @@ _children() {
   ps -o pid= --ppid "$1" 2>/dev/null | tr -d ' ' || true
 }
 
+# Render, test (-t), start, wait until it answers. Already running: nothing
+# (nginx_reload applies configuration changes).
 nginx_start() {
   stack_prepare || return 1
   local pid deadline code

@@ -1,0 +1,43 @@
+file(REMOVE_RECURSE
+  "CMakeFiles/kosmo.dir/fcgi/lib/audit.cpp.o"
+  "CMakeFiles/kosmo.dir/fcgi/lib/audit.cpp.o.d"
+  "CMakeFiles/kosmo.dir/fcgi/lib/birth_date.cpp.o"
+  "CMakeFiles/kosmo.dir/fcgi/lib/birth_date.cpp.o.d"
+  "CMakeFiles/kosmo.dir/fcgi/lib/config.cpp.o"
+  "CMakeFiles/kosmo.dir/fcgi/lib/config.cpp.o.d"
+  "CMakeFiles/kosmo.dir/fcgi/lib/crypto.cpp.o"
+  "CMakeFiles/kosmo.dir/fcgi/lib/crypto.cpp.o.d"
+  "CMakeFiles/kosmo.dir/fcgi/lib/csrf.cpp.o"
+  "CMakeFiles/kosmo.dir/fcgi/lib/csrf.cpp.o.d"
+  "CMakeFiles/kosmo.dir/fcgi/lib/db.cpp.o"
+  "CMakeFiles/kosmo.dir/fcgi/lib/db.cpp.o.d"
+  "CMakeFiles/kosmo.dir/fcgi/lib/form.cpp.o"
+  "CMakeFiles/kosmo.dir/fcgi/lib/form.cpp.o.d"
+  "CMakeFiles/kosmo.dir/fcgi/lib/http.cpp.o"
+  "CMakeFiles/kosmo.dir/fcgi/lib/http.cpp.o.d"
+  "CMakeFiles/kosmo.dir/fcgi/lib/log.cpp.o"
+  "CMakeFiles/kosmo.dir/fcgi/lib/log.cpp.o.d"
+  "CMakeFiles/kosmo.dir/fcgi/lib/mail.cpp.o"
+  "CMakeFiles/kosmo.dir/fcgi/lib/mail.cpp.o.d"
+  "CMakeFiles/kosmo.dir/fcgi/lib/members.cpp.o"
+  "CMakeFiles/kosmo.dir/fcgi/lib/members.cpp.o.d"
+  "CMakeFiles/kosmo.dir/fcgi/lib/normalize.cpp.o"
+  "CMakeFiles/kosmo.dir/fcgi/lib/normalize.cpp.o.d"
+  "CMakeFiles/kosmo.dir/fcgi/lib/outbox.cpp.o"
+  "CMakeFiles/kosmo.dir/fcgi/lib/outbox.cpp.o.d"
+  "CMakeFiles/kosmo.dir/fcgi/lib/page.cpp.o"
+  "CMakeFiles/kosmo.dir/fcgi/lib/page.cpp.o.d"
+  "CMakeFiles/kosmo.dir/fcgi/lib/password.cpp.o"
+  "CMakeFiles/kosmo.dir/fcgi/lib/password.cpp.o.d"
+  "CMakeFiles/kosmo.dir/fcgi/lib/screen.cpp.o"
+  "CMakeFiles/kosmo.dir/fcgi/lib/screen.cpp.o.d"
+  "CMakeFiles/kosmo.dir/fcgi/lib/session.cpp.o"
+  "CMakeFiles/kosmo.dir/fcgi/lib/session.cpp.o.d"
+  "libkosmo.a"
+  "libkosmo.pdb"
+)
+
+# Per-language clean rules from dependency scanning.
+foreach(lang CXX)
+  include(CMakeFiles/kosmo.dir/cmake_clean_${lang}.cmake OPTIONAL)
+endforeach()

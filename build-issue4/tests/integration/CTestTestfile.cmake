@@ -1,0 +1,20 @@
+# CMake generated Testfile for 
+# Source directory: /work/main/tests/integration
+# Build directory: /work/main/build-issue4/tests/integration
+# 
+# This file includes the relevant testing commands required for 
+# testing this directory and lists subdirectories to be tested as well.
+add_test([=[stack.up]=] "/work/main/tests/support/stack-up" "/work/main/build-issue4")
+set_tests_properties([=[stack.up]=] PROPERTIES  FIXTURES_SETUP "stack" TIMEOUT "300" _BACKTRACE_TRIPLES "/work/main/tests/integration/CMakeLists.txt;11;add_test;/work/main/tests/integration/CMakeLists.txt;0;")
+add_test([=[stack.down]=] "/work/main/tests/support/stack-down" "/work/main/build-issue4")
+set_tests_properties([=[stack.down]=] PROPERTIES  FIXTURES_CLEANUP "stack" TIMEOUT "120" _BACKTRACE_TRIPLES "/work/main/tests/integration/CMakeLists.txt;13;add_test;/work/main/tests/integration/CMakeLists.txt;0;")
+add_test([=[integration.csrf_test]=] "/usr/bin/node" "--test" "/work/main/tests/integration/csrf_test.js")
+set_tests_properties([=[integration.csrf_test]=] PROPERTIES  ENVIRONMENT "KOSMO_TEST_ENV=/work/main/build-issue4/stack/test.env;NODE_EXTRA_CA_CERTS=/work/main/build-issue4/stack/etc/tls/cert.pem;NODE_PATH=/work/main/tests/node_modules" FIXTURES_REQUIRED "stack" LABELS "integration" RESOURCE_LOCK "stack" TIMEOUT "600" _BACKTRACE_TRIPLES "/work/main/tests/integration/CMakeLists.txt;20;add_test;/work/main/tests/integration/CMakeLists.txt;30;kosmo_node_tests;/work/main/tests/integration/CMakeLists.txt;0;")
+add_test([=[integration.login_test]=] "/usr/bin/node" "--test" "/work/main/tests/integration/login_test.js")
+set_tests_properties([=[integration.login_test]=] PROPERTIES  ENVIRONMENT "KOSMO_TEST_ENV=/work/main/build-issue4/stack/test.env;NODE_EXTRA_CA_CERTS=/work/main/build-issue4/stack/etc/tls/cert.pem;NODE_PATH=/work/main/tests/node_modules" FIXTURES_REQUIRED "stack" LABELS "integration" RESOURCE_LOCK "stack" TIMEOUT "600" _BACKTRACE_TRIPLES "/work/main/tests/integration/CMakeLists.txt;20;add_test;/work/main/tests/integration/CMakeLists.txt;30;kosmo_node_tests;/work/main/tests/integration/CMakeLists.txt;0;")
+add_test([=[integration.password_change_test]=] "/usr/bin/node" "--test" "/work/main/tests/integration/password_change_test.js")
+set_tests_properties([=[integration.password_change_test]=] PROPERTIES  ENVIRONMENT "KOSMO_TEST_ENV=/work/main/build-issue4/stack/test.env;NODE_EXTRA_CA_CERTS=/work/main/build-issue4/stack/etc/tls/cert.pem;NODE_PATH=/work/main/tests/node_modules" FIXTURES_REQUIRED "stack" LABELS "integration" RESOURCE_LOCK "stack" TIMEOUT "600" _BACKTRACE_TRIPLES "/work/main/tests/integration/CMakeLists.txt;20;add_test;/work/main/tests/integration/CMakeLists.txt;30;kosmo_node_tests;/work/main/tests/integration/CMakeLists.txt;0;")
+add_test([=[integration.resilience_test]=] "/usr/bin/node" "--test" "/work/main/tests/integration/resilience_test.js")
+set_tests_properties([=[integration.resilience_test]=] PROPERTIES  ENVIRONMENT "KOSMO_TEST_ENV=/work/main/build-issue4/stack/test.env;NODE_EXTRA_CA_CERTS=/work/main/build-issue4/stack/etc/tls/cert.pem;NODE_PATH=/work/main/tests/node_modules" FIXTURES_REQUIRED "stack" LABELS "integration" RESOURCE_LOCK "stack" TIMEOUT "600" _BACKTRACE_TRIPLES "/work/main/tests/integration/CMakeLists.txt;20;add_test;/work/main/tests/integration/CMakeLists.txt;30;kosmo_node_tests;/work/main/tests/integration/CMakeLists.txt;0;")
+add_test([=[integration.session_test]=] "/usr/bin/node" "--test" "/work/main/tests/integration/session_test.js")
+set_tests_properties([=[integration.session_test]=] PROPERTIES  ENVIRONMENT "KOSMO_TEST_ENV=/work/main/build-issue4/stack/test.env;NODE_EXTRA_CA_CERTS=/work/main/build-issue4/stack/etc/tls/cert.pem;NODE_PATH=/work/main/tests/node_modules" FIXTURES_REQUIRED "stack" LABELS "integration" RESOURCE_LOCK "stack" TIMEOUT "600" _BACKTRACE_TRIPLES "/work/main/tests/integration/CMakeLists.txt;20;add_test;/work/main/tests/integration/CMakeLists.txt;30;kosmo_node_tests;/work/main/tests/integration/CMakeLists.txt;0;")
