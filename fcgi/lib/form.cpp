@@ -62,6 +62,8 @@ std::string_view to_string(FormError error) {
   return "unknown";
 }
 
+std::ostream& operator<<(std::ostream& out, FormError error) { return out << to_string(error); }
+
 ParsedFields parse_urlencoded(std::string_view text, std::size_t max_fields) {
   ParsedFields parsed;
   std::string key;

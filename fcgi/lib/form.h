@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <ostream>
 #include <string>
 #include <string_view>
 
@@ -18,6 +19,7 @@ enum class FormError {
   TooManyFields,
 };
 std::string_view to_string(FormError error);
+std::ostream& operator<<(std::ostream& out, FormError error);
 
 struct ParsedFields {
   std::map<std::string, std::string, std::less<>> fields;

@@ -1,0 +1,129 @@
+// The process model (issue 3): fail-fast start-up (config, templates, socket)
+// with sysexits codes, SIGTERM finishing the request in flight and exiting 0,
+// a fault answered with the Japanese 500 page and one log line, and
+// migrations that are safe to run twice.
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const crypto = require('node:crypto');
+const { spawn, spawnSync } = require('node:child_process');
+const { env, repo, admin, sql, Client, createMember } = require('../support/harness');
+
+const conf = path.join(env.KOSMO_VAR, 'etc/kosmo.conf');
+const login = path.join(env.KOSMO_BUILD, 'kosmo-login');
+
+function tempDir() { return fs.mkdtempSync(path.join(os.tmpdir(), 'kosmo-proc-')); }
+function configWith(dir, replace) {
+  let text = fs.readFileSync(conf, 'utf8');
+  for (const [from, to] of replace) text = text.replace(from, to);
+  const file = path.join(dir, 'kosmo.conf');
+  fs.writeFileSync(file, text);
+  return file;
+}
+function runToExit(args, timeout = 20000) {
+  return spawnSync(login, args, { encoding: 'utf8', timeout });
+}
+
+test('a missing template stops the start with exit 78 and names the template', () => {
+  const dir = tempDir();
+  const templates = path.join(dir, 'templates');
+  fs.cpSync(path.join(repo, 'templates'), templates, { recursive: true });
+  fs.rmSync(path.join(templates, 'login.tpl'));
+  const file = configWith(dir, [[/^templates_dir = .*$/m, `templates_dir = ${templates}`]]);
+  const run = runToExit(['--config', file, '--listen', path.join(dir, 's.sock')]);
+  assert.equal(run.status, 78);
+  assert.match(run.stderr, /event=templates_invalid .*login\.tpl/);
+});
+
+test('a configuration error stops the start with exit 78 naming file, line and key', () => {
+  const dir = tempDir();
+  const file = configWith(dir, [[/^workers = .*$/m, 'workers = many']]);
+  const run = runToExit(['--config', file, '--listen', path.join(dir, 's.sock')]);
+  assert.equal(run.status, 78);
+  assert.match(run.stderr, new RegExp(`${file.replace(/\//g, '\\/')}:\\d+: workers: expected a whole number`));
+});
+
+test('without any listening socket the program exits 64 instead of silently 0', () => {
+  const run = spawnSync(login, ['--config', conf], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 20000 });
+  assert.equal(run.status, 64);
+  assert.match(run.stderr, /event=no_listen_socket/);
+});
+
+// Sends one FastCGI request with cgi-fcgi (libfcgi-bin) to a socket.
+function fastcgiRequest(socket, params, body) {
+  return new Promise((resolve) => {
+    const child = spawn('cgi-fcgi', ['-bind', '-connect', socket], {
+      env: { ...params, CONTENT_LENGTH: String(Buffer.byteLength(body)), PATH: process.env.PATH },
+    });
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.on('close', (code) => resolve({ code, out }));
+    child.stdin.end(body);
+  });
+}
+
+test('SIGTERM lets the request in flight finish, then the program exits 0', async () => {
+  const dir = tempDir();
+  const socket = path.join(dir, 'login.sock');
+  const program = spawn(login, ['--config', conf, '--listen', socket], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  program.stderr.on('data', (d) => { stderr += d; });
+  const exited = new Promise((resolve) => program.on('exit', (code) => resolve(code)));
+  for (let i = 0; i < 100 && !fs.existsSync(socket); i += 1) await new Promise((r) => setTimeout(r, 50));
+
+  // A login POST with a valid CSRF pair costs an argon2id verification: long
+  // enough for the signal to land while it runs.
+  const key = Buffer.from(fs.readFileSync(path.join(env.KOSMO_VAR, 'etc/secrets.conf'), 'utf8').match(/csrf_key = (\w+)/)[1], 'hex');
+  const cookie = crypto.randomBytes(32).toString('base64url');
+  const token = crypto.createHmac('sha256', key).update(`kosmo-csrf-v1:${cookie}`).digest('base64url');
+  const member = createMember();
+  const body = new URLSearchParams({ csrf: token, login_id: member.login_id, password: 'wrong-password' }).toString();
+  const pending = fastcgiRequest(socket, {
+    REQUEST_METHOD: 'POST', DOCUMENT_URI: '/login', SCRIPT_NAME: '/login', QUERY_STRING: '',
+    CONTENT_TYPE: 'application/x-www-form-urlencoded', HTTP_COOKIE: `__Host-kosmo_csrf=${cookie}`, REMOTE_ADDR: '127.0.0.1',
+  }, body);
+  await new Promise((r) => setTimeout(r, 15));
+  program.kill('SIGTERM');
+  const answer = await pending;
+  assert.match(answer.out, /^Status: 200 OK/);
+  assert.match(answer.out, /ログインIDまたはパスワードが正しくありません。/);
+  assert.match(answer.out, /<\/html>\s*$/);
+  assert.equal(await exited, 0);
+  assert.match(stderr, /event=stopping signal=15/);
+});
+
+test('an unhandled fault gives the Japanese 500 page and one log line without SQL text', async () => {
+  const member = createMember();
+  const client = new Client();
+  const token = await client.csrf('/login');
+  const logFile = path.join(env.KOSMO_VAR, 'log/login.log');
+  const before = fs.readFileSync(logFile, 'utf8').length;
+  sql('RENAME TABLE audit_events TO audit_events_away');
+  let res;
+  try {
+    res = await client.post('/login', { csrf: token, login_id: member.login_id, password: 'wrong-password' });
+  } finally {
+    sql('RENAME TABLE audit_events_away TO audit_events');
+  }
+  assert.equal(res.status, 500);
+  assert.match(res.text, /システムエラーが発生しました。/);
+  assert.match(res.text, /お問い合わせ番号: [0-9a-f]{12}/);
+  assert.doesNotMatch(res.text, /audit_events|SQL|exception|1146/);
+  const logged = fs.readFileSync(logFile, 'utf8').slice(before).split('\n').filter((l) => l.includes('event=fault'));
+  assert.equal(logged.length, 1);
+  assert.match(logged[0], /errno=1146 sqlstate=42S02/);
+  assert.doesNotMatch(logged[0], /audit_events|doesn't exist/);
+  assert.equal((await new Client().login(member)).status, 303, 'the next request works');
+});
+
+test('kosmo-admin migrate is safe to run twice: the second run applies nothing', () => {
+  const out = admin(['migrate']);
+  assert.match(out, /schema is up to date/);
+  const versions = sql('SELECT version FROM schema_migrations ORDER BY version').map((r) => r[0]);
+  assert.ok(versions.includes('1'));
+  assert.match(admin(['migrate']), /schema is up to date/);
+  assert.deepEqual(sql('SELECT version FROM schema_migrations ORDER BY version').map((r) => r[0]), versions);
+});
