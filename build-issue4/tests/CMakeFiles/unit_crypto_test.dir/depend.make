@@ -1,2 +1,0 @@
-# Empty dependencies file for unit_crypto_test.
-# This may be replaced when dependencies are built.
