@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <ctime>
 #include <stdexcept>
+#include <utility>
 
 #include "log.h"
 #include "mail.h"
@@ -74,12 +75,16 @@ bool record(Mailer& mailer, const ClaimedMail& mail, const Verdict& verdict) {
 
 // Records the verdict, riding out a lost connection or a lost conflict until
 // the claim runs out. Past that another mailer may take the row anyway, and a
-// stop request allows only a few quick tries more.
+// stop request allows only a few quick tries more. A COMMIT lost in flight
+// may have landed: the next try then finds the row no longer ours and says
+// claim_lost, which sends nothing twice.
 Delivery record_with_retry(Mailer& mailer, const ClaimedMail& mail, const Verdict& verdict,
                            std::chrono::steady_clock::time_point claim_deadline) {
   constexpr int kTriesAfterStop = 3;
+  bool reconnect = false;
   for (int attempt = 1;; ++attempt) {
     try {
+      if (reconnect) mailer.db.reconnect();  // throws 2002 and the like while the server is away
       return record(mailer, mail, verdict) ? verdict.delivery : Delivery::ClaimLost;
     } catch (const sql::SQLException& e) {
       const DbFailure failure = classify(e);
@@ -88,20 +93,13 @@ Delivery record_with_retry(Mailer& mailer, const ClaimedMail& mail, const Verdic
                  {"sqlstate", e.getSQLState()}, {"attempt", std::to_string(attempt)}});
       switch (failure) {
         case DbFailure::Other: return Delivery::Unrecorded;  // a bug: retrying repeats it
-        case DbFailure::ConnectionLost:
-        case DbFailure::Conflict: break;
+        case DbFailure::ConnectionLost: reconnect = true; break;
+        case DbFailure::Conflict: reconnect = false; break;  // rolled back by the server: try again
       }
       const bool stopping = mailer.stop.requested();
       if (std::chrono::steady_clock::now() >= claim_deadline || (stopping && attempt >= kTriesAfterStop))
         return Delivery::Unrecorded;
-      if (!stopping) mailer.stop.wait_for(std::chrono::milliseconds(mailer.config.mailer_poll_interval_ms));
-      if (failure == DbFailure::ConnectionLost) {
-        try {
-          mailer.db.reconnect();
-        } catch (const sql::SQLException& again) {
-          log_event(LogLevel::Warn, "db_reconnect_failed", {{"errno", std::to_string(again.getErrorCode())}});
-        }
-      }
+      if (!stopping) mailer.stop.wait_for(fault_wait(mailer.config, attempt));
     }
   }
 }
@@ -153,6 +151,13 @@ long retry_delay_seconds(const Config& config, int failures) {
   long delay = config.mailer_backoff_base;
   for (int i = 1; i < failures && delay < config.mailer_backoff_max; ++i) delay *= 2;
   return std::min<long>(delay, config.mailer_backoff_max);
+}
+
+std::chrono::milliseconds fault_wait(const Config& config, int consecutive_faults) {
+  constexpr std::chrono::milliseconds kMaxWait{10'000};
+  std::chrono::milliseconds wait(config.mailer_poll_interval_ms);
+  for (int i = 1; i < consecutive_faults && wait < kMaxWait; ++i) wait *= 2;
+  return std::max(std::min(wait, kMaxWait), std::chrono::milliseconds(config.mailer_poll_interval_ms));
 }
 
 Delivery deliver(Mailer& mailer, SmtpSender& smtp, const ClaimedMail& mail,

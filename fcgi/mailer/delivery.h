@@ -38,6 +38,10 @@ struct Mailer {
 // min(backoff_base * 2^(failures - 1), backoff_max), so the first retry waits backoff_base.
 long retry_delay_seconds(const Config& config, int failures);
 
+// How long to wait after the n-th database failure in a row: a poll interval,
+// doubling up to 10 s, so an outage neither floods the log nor delays mail long.
+std::chrono::milliseconds fault_wait(const Config& config, int consecutive_faults);
+
 // Sends `mail` and records the result. `claim_deadline` is when our claim
 // runs out (steady clock): recording is retried until then on a lost
 // database connection.

@@ -37,7 +37,6 @@ using std::chrono::steady_clock;
 constexpr std::size_t kClaimedByWidth = 64;  // mail_outbox.claimed_by VARCHAR(64)
 // Time kept back after a send for recording its result inside the claim.
 constexpr int kRecordMarginSeconds = 5;
-constexpr milliseconds kMaxFaultWait{30'000};
 
 struct Options {
   std::string config_path = default_config_path();
@@ -130,15 +129,16 @@ void release_unsent(Mailer& mailer, const std::vector<ClaimedMail>& claimed, std
 // std::nullopt when the claim lost a conflict to another mailer.
 std::optional<std::size_t> run_batch(Mailer& mailer) {
   const Config& config = mailer.config;
+  SmtpSender smtp(config);  // before the claim: if curl cannot start, nothing is left claimed
   // Started before the claim, so our deadline is never later than the database's claimed_until.
   const steady_clock::time_point claimed_at = steady_clock::now();
   const std::optional<std::vector<ClaimedMail>> claimed =
       claim_due_mails(mailer.db, mailer.claimer, config.mailer_batch_size, config.mailer_claim_timeout);
-  if (!claimed || claimed->empty()) return claimed ? std::optional<std::size_t>(0) : std::nullopt;
+  if (!claimed) return std::nullopt;
+  if (claimed->empty()) return 0;
 
   const steady_clock::time_point claim_deadline = claimed_at + seconds(config.mailer_claim_timeout);
   const seconds send_room(config.smtp_timeout + kRecordMarginSeconds);
-  SmtpSender smtp(config);
   std::size_t next = 0;
   for (; next < claimed->size(); ++next) {
     if (mailer.stop.requested()) {
@@ -156,10 +156,19 @@ std::optional<std::size_t> run_batch(Mailer& mailer) {
   return claimed->size();
 }
 
-milliseconds fault_wait(const Config& config, int consecutive_faults) {
-  milliseconds wait(config.mailer_poll_interval_ms);
-  for (int i = 1; i < consecutive_faults && wait < kMaxFaultWait; ++i) wait *= 2;
-  return std::min(wait, kMaxFaultWait);
+// Waits (longer after each failure) and reconnects until the database
+// answers or a stop arrives: the daemon never exits on a database outage.
+bool reconnect_after_wait(Mailer& mailer, int& consecutive_faults) {
+  for (;;) {
+    if (mailer.stop.wait_for(fault_wait(mailer.config, ++consecutive_faults))) return false;
+    try {
+      mailer.db.reconnect();
+      log_event(LogLevel::Info, "db_reconnected", {{"server", mailer.db.server()}});
+      return true;
+    } catch (const sql::SQLException& e) {
+      log_event(LogLevel::Warn, "db_reconnect_failed", {{"errno", std::to_string(e.getErrorCode())}});
+    }
+  }
 }
 
 // The loop: claim, deliver, and sleep a poll interval when nothing is due.
@@ -183,13 +192,10 @@ int serve(Mailer& mailer, bool once) {
                 {{"errno", std::to_string(e.getErrorCode())}, {"sqlstate", e.getSQLState()},
                  {"lost", failure == DbFailure::ConnectionLost ? "yes" : "no"}});
       if (once) return EX_TEMPFAIL;
-      if (mailer.stop.wait_for(fault_wait(mailer.config, ++consecutive_faults))) break;
-      if (failure != DbFailure::ConnectionLost) continue;
-      try {
-        mailer.db.reconnect();
-        log_event(LogLevel::Info, "db_reconnected", {{"server", mailer.db.server()}});
-      } catch (const sql::SQLException& again) {
-        log_event(LogLevel::Warn, "db_reconnect_failed", {{"errno", std::to_string(again.getErrorCode())}});
+      if (failure == DbFailure::ConnectionLost) {
+        if (!reconnect_after_wait(mailer, consecutive_faults)) break;
+      } else if (mailer.stop.wait_for(fault_wait(mailer.config, ++consecutive_faults))) {
+        break;
       }
     } catch (const std::exception& e) {
       // A fault of ours (curl refusing an option, memory): log the type only;

@@ -5,6 +5,8 @@
 
 #include <cppconn/exception.h>
 
+#include <utility>
+
 #include "audit.h"
 
 namespace kosmo {
@@ -12,9 +14,10 @@ namespace {
 
 // SKIP LOCKED: two mailers on one server never wait for, nor take, each
 // other's rows. On Galera the locks are node-local, so two nodes can select the
-// same rows; the claim UPDATE below then conflicts at certification, and the
-// loser's COMMIT fails with 1213. That conflict is what keeps two nodes from
-// sending one mail twice, and it only means "another mailer has it".
+// same rows: SKIP LOCKED alone is no claim there. The claim UPDATE below
+// repeats the due condition and counts only rows it changed, and the loser of
+// a race between nodes gets 1213 at COMMIT (certification), which only means
+// "another mailer has it".
 // A 'sending' row whose claim expired was left by a mailer that died: it is
 // due again (at-least-once: if that mailer had sent it, it goes out twice).
 const SqlStatement kSelectDue{
@@ -26,10 +29,14 @@ const SqlStatement kSelectDue{
 
 // The attempt is counted when claimed, not when it fails: a mail that makes
 // the mailer die mid-send still uses up its attempts instead of looping forever.
+// The WHERE repeats the due condition: a row another node's mailer claimed
+// after our SELECT read it changes nothing here (0 rows), so it is not sent.
 const SqlStatement kClaim{
     "outbox.claim",
     "UPDATE mail_outbox SET status = 'sending', claimed_by = ?, "
-    "claimed_until = UTC_TIMESTAMP(6) + INTERVAL ? SECOND, attempts = attempts + 1 WHERE mail_id = ?"};
+    "claimed_until = UTC_TIMESTAMP(6) + INTERVAL ? SECOND, attempts = attempts + 1 "
+    "WHERE mail_id = ? AND status IN ('queued', 'sending') AND next_attempt_at <= UTC_TIMESTAMP(6) "
+    "AND (claimed_until IS NULL OR claimed_until < UTC_TIMESTAMP(6))"};
 
 // D11: the body holds a URL or a temporary password; it is wiped once the mail
 // is sent or given up. Every update checks the claim is still ours.
@@ -86,14 +93,18 @@ std::optional<std::vector<ClaimedMail>> claim_due_mails(Connection& db, const st
     while (rows->next()) claimed.push_back(read_row(*rows));
     rows.reset();
     if (claimed.empty()) return claimed;  // the destructor rolls back: nothing was locked
-    for (const ClaimedMail& mail : claimed) {
+    std::vector<ClaimedMail> ours;
+    for (ClaimedMail& mail : claimed) {
       sql::PreparedStatement& claim = tx.statement(kClaim);
       claim.setString(1, claimer);
       claim.setInt(2, claim_timeout);
       claim.setUInt64(3, mail.mail_id);
-      claim.executeUpdate();
+      if (claim.executeUpdate() == 1) ours.push_back(std::move(mail));
     }
+    // COMMIT as a statement (Transaction::commit): only a COMMIT that
+    // succeeded makes the rows counted above ours.
     tx.commit();
+    claimed = std::move(ours);
   } catch (const sql::SQLException& e) {
     // The server rolled the claim back (1213 at COMMIT on Galera, a deadlock,
     // a lock wait): another mailer has these rows. Anything else is the caller's.
