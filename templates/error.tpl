@@ -9,6 +9,7 @@
 {{>BANNER}}
 <main id="main">
 <h1>エラー</h1>
+{{#FIELD_TOO_LONG}}<p class="error" role="alert">入力された内容が長すぎるため、処理できませんでした。入力内容をご確認のうえ、画面を開き直してもう一度お試しください。</p>{{/FIELD_TOO_LONG}}
 {{#BAD_REQUEST}}<p class="error" role="alert">送信された内容を処理できませんでした。入力内容をご確認のうえ、画面を開き直してもう一度お試しください。</p>{{/BAD_REQUEST}}
 {{#CSRF}}<p class="error" role="alert">画面の有効期限が切れたか、不正な送信のため処理できませんでした。お手数ですが、画面を開き直してもう一度お試しください。</p>{{/CSRF}}
 {{#NOT_FOUND}}<p class="error" role="alert">お探しのページは見つかりませんでした。</p>{{/NOT_FOUND}}

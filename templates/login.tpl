@@ -11,6 +11,7 @@
 <h1>ログイン</h1>
 {{#LOGGED_OUT}}<p class="notice" role="status">ログアウトしました。</p>{{/LOGGED_OUT}}
 {{#LOGIN_FAILED}}<p class="error" role="alert">ログインIDまたはパスワードが正しくありません。</p>{{/LOGIN_FAILED}}
+{{#LOGIN_LOCKED}}<p class="error" role="alert">ログインに続けて失敗したため、ログインを一時的に制限しています。{{WAIT_MINUTES}}分ほど待ってから、もう一度お試しください。</p>{{/LOGIN_LOCKED}}
 <form method="post" action="/login" novalidate>
 <input type="hidden" name="csrf" value="{{CSRF_TOKEN}}">
 <div class="field">

@@ -7,11 +7,31 @@
 
 #include "config.h"
 #include "db.h"
+#include "members.h"
 
 namespace kosmo {
 
 int admin_migrate(const Config& config, Connection& db, const std::vector<std::string>& args);
 int admin_member(const Config& config, Connection& db, const std::vector<std::string>& args);
 int admin_seed_demo(const Config& config, Connection& db, const std::vector<std::string>& args);
+int admin_limits(const Config& config, Connection& db, const std::vector<std::string>& args);
+int admin_import_members(const Config& config, Connection& db, const std::vector<std::string>& args);
+int admin_outbox(const Config& config, Connection& db, const std::vector<std::string>& args);
+int admin_purge(const Config& config, Connection& db, const std::vector<std::string>& args);
+int admin_audit(const Config& config, Connection& db, const std::vector<std::string>& args);
+
+// Man-page style help of a command (kosmo-admin COMMAND --help), each defined
+// in its command's file.
+extern const char* const kMigrateHelp;
+extern const char* const kMemberHelp;
+extern const char* const kImportMembersHelp;
+extern const char* const kOutboxHelp;
+extern const char* const kPurgeHelp;
+extern const char* const kAuditHelp;
+
+// member add and import-members: checks and normalises one member's fields
+// the way the screens normalise what members type (D10). Returns an error
+// text ("card symbol is empty ...") or "".
+std::string prepare_member(NewMember& member, const std::string& birth_date_text);
 
 }  // namespace kosmo

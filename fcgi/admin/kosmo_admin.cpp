@@ -27,15 +27,42 @@ Commands:
                           standard input (one line)
   seed-demo --out FILE    create the demo members of the local stack and write
                           them (with their passwords) to FILE as JSON
+  limits reset --card SYMBOL NUMBER | --login-id ID | --ip ADDRESS
+                          clear the abuse counters and lockouts (D7) of a
+                          card, a login ID or a client address
+  member show|unlock|disable|enable LOGIN_ID
+                          a member's state for support staff; clear its login
+                          lockout; stop or allow its logins (ends sessions)
+  import-members [--dry-run] [--skip-invalid] FILE.csv
+                          add or update members from the insurer's CSV export
+  outbox list [--status S] | outbox retry MAIL_ID|--failed|--queued
+                          the mail outbox without bodies; requeue mails
+  purge [--dry-run]       delete expired sessions, tokens, grants, sent mails,
+                          old limit windows and old audit rows (daily timer)
+  audit export --since TIME [--until TIME]
+                          audit events as JSON lines
+  COMMAND --help          the manual of one command
 
 Options:
   --config FILE           configuration file (default /etc/kosmo/kosmo.conf,
                           or $KOSMO_CONFIG)
   --help                  show this text
 
-Exit status: 0 success, 64 usage error, 65 invalid input data,
-69 database unavailable, 78 configuration error.
+Exit status: 0 success, 64 usage error, 65 invalid input data, 66 input
+file unreadable, 67 no such member or mail, 69 database unavailable,
+70 internal error, 78 configuration error.
 )";
+
+// The manual of one command, or nullptr (then the overview above).
+const char* command_help(std::string_view command) {
+  if (command == "migrate") return kosmo::kMigrateHelp;
+  if (command == "member") return kosmo::kMemberHelp;
+  if (command == "import-members") return kosmo::kImportMembersHelp;
+  if (command == "outbox") return kosmo::kOutboxHelp;
+  if (command == "purge") return kosmo::kPurgeHelp;
+  if (command == "audit") return kosmo::kAuditHelp;
+  return nullptr;
+}
 
 }  // namespace
 
@@ -46,7 +73,8 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
     if (arg == "--help" || arg == "-h") {
-      std::cout << kUsage;
+      const char* help = args.empty() ? nullptr : command_help(args.front());
+      std::cout << (help ? help : kUsage);
       return 0;
     }
     if (arg == "--config" && i + 1 < argc && args.empty()) {
@@ -75,10 +103,18 @@ int main(int argc, char** argv) {
     if (command == "migrate") return kosmo::admin_migrate(config, db, args);
     if (command == "member") return kosmo::admin_member(config, db, args);
     if (command == "seed-demo") return kosmo::admin_seed_demo(config, db, args);
+    if (command == "limits") return kosmo::admin_limits(config, db, args);
+    if (command == "import-members") return kosmo::admin_import_members(config, db, args);
+    if (command == "outbox") return kosmo::admin_outbox(config, db, args);
+    if (command == "purge") return kosmo::admin_purge(config, db, args);
+    if (command == "audit") return kosmo::admin_audit(config, db, args);
     std::cerr << "kosmo-admin: unknown command '" << command << "'\n" << kUsage;
     return EX_USAGE;
   } catch (const sql::SQLException& e) {
     std::cerr << "kosmo-admin: database error " << e.getErrorCode() << " (" << e.getSQLState() << ")\n";
     return kosmo::classify(e) == kosmo::DbFailure::ConnectionLost ? EX_UNAVAILABLE : EX_SOFTWARE;
+  } catch (const std::exception& e) {
+    std::cerr << "kosmo-admin: internal error: " << e.what() << "\n";
+    return EX_SOFTWARE;
   }
 }

@@ -1,5 +1,8 @@
-// kosmo-admin member add / seed-demo: put members into the database the way
-// the screens expect them (normalised card fields, argon2id hashes).
+// kosmo-admin member add | show | unlock | disable | enable, and seed-demo:
+// put members into the database the way the screens expect them (normalised
+// card fields, argon2id hashes), and let support staff see and change a
+// member's state. show never prints a password hash or a full card number
+// (D8); every change writes an admin_action audit row.
 #include <sysexits.h>
 
 #include <filesystem>
@@ -8,12 +11,49 @@
 #include <map>
 
 #include "admin_commands.h"
+#include "audit.h"
 #include "birth_date.h"
 #include "members.h"
 #include "normalize.h"
 #include "password.h"
+#include "rate_limits.h"
+#include "session.h"
 
 namespace kosmo {
+
+const char* const kMemberHelp = R"(NAME
+    kosmo-admin member - add, show, unlock, disable or enable one member
+
+SYNOPSIS
+    kosmo-admin [--config FILE] member add --login-id ID --card-symbol S
+                --card-number N --birth-date DATE [--email ADDR] [--name NAME]
+                [--logged-in] [--temporary]  < password
+    kosmo-admin [--config FILE] member show LOGIN_ID
+    kosmo-admin [--config FILE] member unlock LOGIN_ID
+    kosmo-admin [--config FILE] member disable LOGIN_ID
+    kosmo-admin [--config FILE] member enable LOGIN_ID
+
+DESCRIPTION
+    add      adds the member, or updates the member with that login ID; the
+             password is read from standard input (one line; empty: none).
+    show     prints the member's state for support staff: login ID, name,
+             address, card symbol and the last two digits of the card
+             number, birth date, whether a password is set (never the hash),
+             temporary password and its expiry, disabled, last logins, the
+             login lockout, open sessions and the ten latest audit events.
+             Times are UTC.
+    unlock   clears the login failure counters and the lockout of the login
+             ID (D7), as `limits reset --login-id` does.
+    disable  stops the member from logging in and ends every open session.
+    enable   lets a disabled member log in again.
+    unlock, disable and enable write an admin_action audit row.
+
+EXIT STATUS
+    0 done (also when the member already was in that state); 64 usage;
+    65 invalid data; 67 no member with that login ID; 69 database
+    unavailable; 78 configuration error.
+)";
+
 namespace {
 
 // Reads "--key value" pairs and bare "--flag"s.
@@ -27,6 +67,8 @@ std::map<std::string, std::string> parse_flags(const std::vector<std::string>& a
   }
   return flags;
 }
+
+}  // namespace
 
 // Checks and normalises one member's fields the way the identity screen
 // normalises what members type (D10). Returns an error text or "".
@@ -48,6 +90,8 @@ std::string prepare_member(NewMember& member, const std::string& birth_date_text
   }
   return "";
 }
+
+namespace {
 
 int add_member(Connection& db, const std::vector<std::string>& args) {
   auto flags = parse_flags(args, 1);
@@ -100,12 +144,185 @@ std::string json_string(std::string_view text) {
   return out + "\"";
 }
 
+
+// Times as the database holds them: UTC, to the second.
+#define KOSMO_UTC(column) "DATE_FORMAT(" column ", '%Y-%m-%d %H:%i:%s')"
+
+const SqlStatement kShowMember{
+    "admin.member_show",
+    "SELECT member_id, login_id, display_name, email, card_symbol, card_number, "
+    "DATE_FORMAT(birth_date, '%Y-%m-%d') AS birth_date, password_hash, password_is_temporary, is_disabled, "
+    KOSMO_UTC("password_expires_at") " AS password_expires_at, "
+    "(password_expires_at <= UTC_TIMESTAMP(6)) AS password_expired, "
+    KOSMO_UTC("password_changed_at") " AS password_changed_at, " KOSMO_UTC("last_login_at") " AS last_login_at, "
+    KOSMO_UTC("previous_login_at") " AS previous_login_at, " KOSMO_UTC("created_at") " AS created_at, "
+    KOSMO_UTC("updated_at") " AS updated_at FROM members WHERE login_id = ?"};
+// Open: not ended, and within both timeouts (what current_session() accepts).
+const SqlStatement kOpenSessions{
+    "admin.member_open_sessions",
+    "SELECT COUNT(*) AS open_sessions FROM sessions WHERE member_id = ? AND ended_at IS NULL "
+    "AND last_seen_at > UTC_TIMESTAMP(6) - INTERVAL ? SECOND AND created_at > UTC_TIMESTAMP(6) - INTERVAL ? SECOND"};
+const SqlStatement kLoginLock{
+    "admin.member_login_lock",
+    "SELECT " KOSMO_UTC("MAX(blocked_until)") " AS blocked_until, "
+    "MAX(blocked_until) > UTC_TIMESTAMP(6) AS locked, COALESCE(SUM(hits), 0) AS failures "
+    "FROM rate_limits WHERE scope = ? AND subject_hash = ? "
+    "AND (window_start > UTC_TIMESTAMP() - INTERVAL ? SECOND OR blocked_until > UTC_TIMESTAMP(6))"};
+const SqlStatement kRecentAudit{
+    "admin.member_recent_audit",
+    "SELECT " KOSMO_UTC("occurred_at") " AS occurred_at, event, outcome, ip FROM audit_events "
+    "WHERE member_id = ? ORDER BY occurred_at DESC, audit_id DESC LIMIT 10"};
+const SqlStatement kSetDisabled{
+    "admin.member_set_disabled",
+    "UPDATE members SET is_disabled = ?, updated_at = UTC_TIMESTAMP(6) WHERE member_id = ? AND is_disabled <> ?"};
+#undef KOSMO_UTC
+
+std::string or_dash(const std::optional<std::string>& value) { return value ? *value : "-"; }
+std::string when(const std::optional<std::string>& utc) { return utc ? *utc + " UTC" : "never"; }
+
+// "****5678" keeps the last two characters: enough for support staff to tell
+// two cards of a family apart, not enough to use (D8).
+std::string masked_card_number(const std::string& number) {
+  if (number.size() <= 2) return std::string(number.size(), '*');
+  return std::string(number.size() - 2, '*') + number.substr(number.size() - 2);
+}
+
+std::string_view hash_kind(const std::optional<std::string>& hash) {
+  if (!hash) return "none (initialization by mail sets one)";
+  if (hash->starts_with("$argon2id$")) return "set (argon2id)";
+  if (hash->starts_with("$2")) return "set (bcrypt from the former system; argon2id after the next login)";
+  return "set (unknown format: no login possible)";
+}
+
+std::optional<std::uint64_t> member_id_of(Transaction& tx, const std::string& login_id) {
+  sql::PreparedStatement& find = tx.statement(kShowMember);
+  find.setString(1, login_id);
+  Rows rows = query(find);
+  if (!rows->next()) return std::nullopt;
+  return rows->getUInt64("member_id");
+}
+
+int no_such_member(std::string_view action, const std::string& login_id) {
+  std::cerr << "kosmo-admin member " << action << ": no member with login ID " << login_id << "\n";
+  return EX_NOUSER;
+}
+
+int show_member(const Config& config, Connection& db, const std::string& login_id) {
+  Transaction tx(db);
+  sql::PreparedStatement& find = tx.statement(kShowMember);
+  find.setString(1, login_id);
+  Rows member = query(find);
+  if (!member->next()) return no_such_member("show", login_id);
+  const std::uint64_t member_id = member->getUInt64("member_id");
+  const bool temporary = member->getBoolean("password_is_temporary");
+  const bool expired = !member->isNull("password_expired") && member->getBoolean("password_expired");
+
+  std::cout << "login_id:           " << member->getString("login_id").asStdString() << "\n"
+            << "member_id:          " << member_id << "\n"
+            << "display_name:       " << or_dash(nullable_string(*member, "display_name")) << "\n"
+            << "email:              " << or_dash(nullable_string(*member, "email")) << "\n"
+            << "card:               " << member->getString("card_symbol").asStdString() << " / "
+            << masked_card_number(member->getString("card_number").asStdString()) << "\n"
+            << "birth_date:         " << member->getString("birth_date").asStdString() << "\n"
+            << "password:           " << hash_kind(nullable_string(*member, "password_hash")) << "\n"
+            << "temporary_password: "
+            << (temporary ? "yes, " + std::string(expired ? "expired " : "valid until ") +
+                                when(nullable_string(*member, "password_expires_at"))
+                          : std::string("no"))
+            << "\n"
+            << "password_changed:   " << when(nullable_string(*member, "password_changed_at")) << "\n"
+            << "disabled:           " << (member->getBoolean("is_disabled") ? "yes" : "no") << "\n"
+            << "last_login:         " << when(nullable_string(*member, "last_login_at")) << "\n"
+            << "previous_login:     " << when(nullable_string(*member, "previous_login_at")) << "\n"
+            << "created:            " << when(nullable_string(*member, "created_at")) << "\n"
+            << "updated:            " << when(nullable_string(*member, "updated_at")) << "\n";
+  member.reset();
+
+  sql::PreparedStatement& sessions = tx.statement(kOpenSessions);
+  sessions.setUInt64(1, member_id);
+  sessions.setInt(2, config.session_idle_timeout);
+  sessions.setInt(3, config.session_absolute_timeout);
+  Rows open = query(sessions);
+  open->next();
+  std::cout << "open_sessions:      " << open->getInt64("open_sessions") << "\n";
+  open.reset();
+
+  sql::PreparedStatement& lock = tx.statement(kLoginLock);
+  lock.setString(1, std::string(to_string(LimitScope::LoginId)));
+  lock.setString(2, limit_subject_hash(config, LimitScope::LoginId, login_id));
+  lock.setInt(3, config.limits.login_failures_per_id.window_seconds);
+  Rows limit = query(lock);
+  limit->next();
+  const bool locked = !limit->isNull("locked") && limit->getBoolean("locked");
+  std::cout << "login_lock:         "
+            << (locked ? "locked until " + when(nullable_string(*limit, "blocked_until")) : std::string("none"))
+            << " (" << limit->getInt64("failures") << " failed logins in the current window; "
+            << "kosmo-admin member unlock clears them)\n";
+  limit.reset();
+
+  sql::PreparedStatement& audit_rows = tx.statement(kRecentAudit);
+  audit_rows.setUInt64(1, member_id);
+  Rows events = query(audit_rows);
+  std::cout << "recent_events:      (newest first, at most 10)\n";
+  while (events->next()) {
+    std::cout << "  " << events->getString("occurred_at").asStdString() << " UTC  "
+              << events->getString("event").asStdString() << "  " << events->getString("outcome").asStdString();
+    if (const auto ip = nullable_string(*events, "ip")) std::cout << "  ip=" << *ip;
+    std::cout << "\n";
+  }
+  return 0;
+}
+
+// Clears the login ID's failure counters and lockout (D7) through the limits
+// code, which hashes the subject as the login screen does.
+int unlock_member(const Config& config, Connection& db, const std::string& login_id) {
+  Transaction tx(db);
+  const auto member_id = member_id_of(tx, login_id);
+  if (!member_id) return no_such_member("unlock", login_id);
+  const int removed = reset_limit(tx, config, LimitScope::LoginId, login_id);
+  audit_system(tx, AuditEvent::AdminAction, "member_unlocked", *member_id,
+               "rate_limit_rows=" + std::to_string(removed));
+  tx.commit();
+  std::cout << "member " << login_id << " unlocked: " << removed << " login counter rows removed\n";
+  return 0;
+}
+
+// A disabled member cannot log in, and every open session ends now; the
+// screens also refuse a session of a disabled member on its next request.
+int set_disabled(const Config&, Connection& db, const std::string& login_id, bool disable) {
+  Transaction tx(db);
+  const auto member_id = member_id_of(tx, login_id);
+  if (!member_id) return no_such_member(disable ? "disable" : "enable", login_id);
+  sql::PreparedStatement& update = tx.statement(kSetDisabled);
+  update.setBoolean(1, disable);
+  update.setUInt64(2, *member_id);
+  update.setBoolean(3, disable);
+  const bool changed = update.executeUpdate() > 0;
+  if (disable) end_member_sessions(tx, *member_id, "", "disabled");
+  if (changed) audit_system(tx, AuditEvent::AdminAction, disable ? "member_disabled" : "member_enabled", *member_id);
+  tx.commit();
+  std::cout << "member " << login_id << (changed ? "" : " was already") << (disable ? " disabled" : " enabled")
+            << (disable ? "; its sessions are ended" : "") << "\n";
+  return 0;
+}
 }  // namespace
 
-int admin_member(const Config&, Connection& db, const std::vector<std::string>& args) {
-  if (!args.empty() && args[0] == "add") return add_member(db, args);
-  std::cerr << "kosmo-admin member: expected 'add' (see --help)\n";
-  return EX_USAGE;
+int admin_member(const Config& config, Connection& db, const std::vector<std::string>& args) {
+  const std::string action = args.empty() ? "" : args[0];
+  if (action == "add") return add_member(db, args);
+  if (args.size() != 2 || (action != "show" && action != "unlock" && action != "disable" && action != "enable")) {
+    std::cerr << "kosmo-admin member: expected add, show, unlock, disable or enable (see member --help)\n";
+    return EX_USAGE;
+  }
+  const auto login_id = nfkc(args[1]);
+  if (!login_id || trim(*login_id).empty()) {
+    std::cerr << "kosmo-admin member " << action << ": the login ID must be non-empty UTF-8\n";
+    return EX_DATAERR;
+  }
+  const std::string id = trim(*login_id);
+  if (action == "show") return show_member(config, db, id);
+  if (action == "unlock") return unlock_member(config, db, id);
+  return set_disabled(config, db, id, action == "disable");
 }
 
 int admin_seed_demo(const Config&, Connection& db, const std::vector<std::string>& args) {

@@ -14,6 +14,26 @@
 #include "admin_commands.h"
 
 namespace kosmo {
+
+const char* const kMigrateHelp = R"(NAME
+    kosmo-admin migrate - bring the database schema up to date
+
+SYNOPSIS
+    kosmo-admin [--config FILE] migrate
+
+DESCRIPTION
+    Applies the migrations sql_dir/NNN_<what>.sql (/usr/share/kosmo/sql) that
+    schema_migrations does not list yet, in order, and records each. Running
+    it again applies nothing. Run it after every upgrade of the package,
+    before restarting the programs; back the database up first. The account
+    needs CREATE, ALTER, INDEX, REFERENCES and DROP on the database.
+
+EXIT STATUS
+    0 done; 64 usage; 65 a migration failed (the file and the error are
+    named; MariaDB commits DDL at once, so fix and run again); 69 database
+    unavailable; 78 configuration error.
+)";
+
 namespace {
 
 const SqlStatement kCreateMigrations{

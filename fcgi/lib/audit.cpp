@@ -51,6 +51,7 @@ std::string_view to_string(AuditEvent event) {
     case AuditEvent::PasswordInitialized: return "password_initialized";
     case AuditEvent::MailSent: return "mail_sent";
     case AuditEvent::MailFailed: return "mail_failed";
+    case AuditEvent::AdminAction: return "admin_action";
   }
   return "unknown";
 }

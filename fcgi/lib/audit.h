@@ -25,6 +25,7 @@ enum class AuditEvent {
   PasswordInitialized,
   MailSent,
   MailFailed,
+  AdminAction,  // kosmo-admin changed state: outcome names what (member_disabled, outbox_retry, purge ...)
 };
 std::string_view to_string(AuditEvent event);
 

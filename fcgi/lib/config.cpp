@@ -1,7 +1,10 @@
 #include "config.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/stat.h>
 
+#include <cctype>
 #include <charconv>
 #include <cstdlib>
 #include <fstream>
@@ -73,6 +76,34 @@ std::vector<DbHost> parse_db_hosts(const Location& at, std::string_view value) {
 
 using Setter = std::function<void(Config&, const Location&, std::string_view)>;
 
+// D7: counts up to a million per window, windows from a minute to a week.
+Setter limit_max(WindowLimit AbuseLimits::*limit) {
+  return [=](Config& c, const Location& at, std::string_view v) { (c.limits.*limit).max = parse_int(at, v, 1, 1000000); };
+}
+Setter limit_window(WindowLimit AbuseLimits::*limit) {
+  return [=](Config& c, const Location& at, std::string_view v) {
+    (c.limits.*limit).window_seconds = parse_int(at, v, 60, 604800);
+  };
+}
+
+// "10.0.0.5, 10.0.0.6": literal IPv4 or IPv6 addresses (no ranges: a proxy is a known host).
+std::vector<std::string> parse_addresses(const Location& at, std::string_view value) {
+  std::vector<std::string> addresses;
+  while (!value.empty()) {
+    const auto comma = value.find(',');
+    const std::string item(trim(value.substr(0, comma)));
+    if (!item.empty()) {
+      in6_addr buffer{};
+      if (::inet_pton(AF_INET, item.c_str(), &buffer) != 1 && ::inet_pton(AF_INET6, item.c_str(), &buffer) != 1)
+        fail(at, "expected IP addresses separated by commas, got '" + item + "'");
+      addresses.push_back(item);
+    }
+    if (comma == std::string_view::npos) break;
+    value.remove_prefix(comma + 1);
+  }
+  return addresses;
+}
+
 Setter text(std::string Config::*field) {
   return [field](Config& c, const Location&, std::string_view v) { c.*field = std::string(v); };
 }
@@ -120,6 +151,11 @@ const std::map<std::string, Setter, std::less<>>& main_keys() {
       {"db.user", nonempty_text(&Config::db_user)},
       {"db.connect_timeout", number(&Config::db_connect_timeout, 1, 60)},
       {"db.read_timeout", number(&Config::db_read_timeout, 1, 600)},
+      {"db.causal_reads",
+       [](Config& c, const Location& at, std::string_view v) {
+         if (v != "on" && v != "off") fail(at, "must be on or off");
+         c.db_causal_reads = v == "on";
+       }},
       {"secrets_file", nonempty_text(&Config::secrets_file)},
       {"mail.from_address", header_text(&Config::mail_from_address)},
       {"mail.from_name", header_text(&Config::mail_from_name)},
@@ -156,6 +192,35 @@ const std::map<std::string, Setter, std::less<>>& main_keys() {
          else fail(at, "must be button, birth_date or off");
        }},
       {"link_confirm.max_failures", number(&Config::link_confirm_max_failures, 1, 10)},
+      {"purge.sessions_days", number(&Config::purge_sessions_days, 1, 3650)},
+      {"purge.tokens_days", number(&Config::purge_tokens_days, 1, 3650)},
+      {"purge.mail_days", number(&Config::purge_mail_days, 1, 3650)},
+      {"purge.audit_days", number(&Config::purge_audit_days, 30, 3650)},
+      {"limits.identity_ip.max", limit_max(&AbuseLimits::identity_per_ip)},
+      {"limits.identity_ip.window", limit_window(&AbuseLimits::identity_per_ip)},
+      {"limits.identity_card.max", limit_max(&AbuseLimits::identity_per_card)},
+      {"limits.identity_card.window", limit_window(&AbuseLimits::identity_per_card)},
+      {"limits.login_ip.max_failures", limit_max(&AbuseLimits::login_failures_per_ip)},
+      {"limits.login_ip.window", limit_window(&AbuseLimits::login_failures_per_ip)},
+      {"limits.login_id.max_failures", limit_max(&AbuseLimits::login_failures_per_id)},
+      {"limits.login_id.window", limit_window(&AbuseLimits::login_failures_per_id)},
+      {"limits.login_id.lockout",
+       [](Config& c, const Location& at, std::string_view v) {
+         c.limits.login_lockout_seconds = parse_int(at, v, 1, 86400);
+       }},
+      {"limits.login_id.lockout_max",
+       [](Config& c, const Location& at, std::string_view v) {
+         c.limits.login_lockout_max_seconds = parse_int(at, v, 1, 604800);
+       }},
+      {"client_ip.trusted_proxies",
+       [](Config& c, const Location& at, std::string_view v) { c.client_ip_trusted_proxies = parse_addresses(at, v); }},
+      {"client_ip.header",
+       [](Config& c, const Location& at, std::string_view v) {
+         if (v.empty()) fail(at, "must not be empty");
+         for (unsigned char ch : v)
+           if (!std::isalnum(ch) && ch != '-') fail(at, "must be a header name such as X-Forwarded-For");
+         c.client_ip_header = std::string(v);
+       }},
   };
   return keys;
 }
@@ -229,6 +294,8 @@ Config load_config(const std::string& path) {
   if (config.secrets_file.empty()) throw ConfigError(key_missing + "secrets_file: is required");
   if (config.session_absolute_timeout < config.session_idle_timeout)
     throw ConfigError(key_missing + "session.absolute_timeout: must not be shorter than session.idle_timeout");
+  if (config.limits.login_lockout_max_seconds < config.limits.login_lockout_seconds)
+    throw ConfigError(key_missing + "limits.login_id.lockout_max: must not be shorter than limits.login_id.lockout");
   check_secret_file_mode(config.secrets_file);
   read_file(config, config.secrets_file, secret_keys(), true);
   if (config.csrf_key.empty()) throw ConfigError(config.secrets_file + ": csrf_key: is required");

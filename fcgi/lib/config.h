@@ -25,6 +25,27 @@ struct DbHost {
 
 enum class LinkConfirm { Button, BirthDate, Off };  // D2, D15
 
+// D7: at most `max` counted events per subject in a fixed window of
+// `window_seconds` (windows start at multiples of it on the database clock).
+struct WindowLimit {
+  int max;
+  int window_seconds;
+};
+
+// D7 abuse limits (fcgi/lib/limits.h). The defaults let a member ask for ten
+// ID mails an hour (the rule is at least five) and let a company behind one
+// NAT address send a hundred identity checks and a hundred failed logins an
+// hour; one login ID gets five failures a day before it waits 1 minute, then
+// 2, 4, ... up to an hour per further failure.
+struct AbuseLimits {
+  WindowLimit identity_per_ip{100, 3600};          // limits.identity_ip.{max,window}
+  WindowLimit identity_per_card{10, 3600};         // limits.identity_card.{max,window}
+  WindowLimit login_failures_per_ip{100, 3600};    // limits.login_ip.{max_failures,window}
+  WindowLimit login_failures_per_id{5, 86400};     // limits.login_id.{max_failures,window}
+  int login_lockout_seconds = 60;                  // limits.login_id.lockout: the first wait
+  int login_lockout_max_seconds = 3600;            // limits.login_id.lockout_max: the cap of the doubling
+};
+
 struct Config {
   std::string source_path;
 
@@ -45,6 +66,10 @@ struct Config {
   std::string db_password;  // secret
   int db_connect_timeout = 3;
   int db_read_timeout = 10;
+  // Galera: every session waits for the writes the cluster has already
+  // committed before it reads (wsrep_sync_wait=1), so a member sees their own
+  // write on any node. Ignored on a server that is not a Galera node.
+  bool db_causal_reads = true;
 
   std::string secrets_file;
   std::string csrf_key;  // secret, raw bytes (hex in the file)
@@ -73,6 +98,19 @@ struct Config {
   int temp_password_ttl = 86400;  // D6
   LinkConfirm link_confirm = LinkConfirm::Button;
   int link_confirm_max_failures = 3;  // D15
+
+  // kosmo-admin purge (kosmo-purge.timer, daily): what is older is deleted.
+  int purge_sessions_days = 7;   // sessions ended, or idle, that long ago
+  int purge_tokens_days = 7;     // recovery tokens and grants expired that long ago
+  int purge_mail_days = 30;      // outbox rows sent (or failed) that long ago
+  int purge_audit_days = 365;    // audit_events (D8) older than that
+
+  AbuseLimits limits;  // D7
+  // The client address is nginx's $remote_addr (REMOTE_ADDR). Only when that
+  // address is one of these proxies is the last address of client_ip_header
+  // taken instead (a header any client can set is never trusted by default).
+  std::vector<std::string> client_ip_trusted_proxies;  // client_ip.trusted_proxies (default none)
+  std::string client_ip_header = "X-Forwarded-For";    // client_ip.header
 };
 
 // Reads `path` and the secrets file it names. Throws ConfigError.

@@ -20,6 +20,18 @@ sql::Driver* driver() {
   return instance;
 }
 
+// @@wsrep_on is ON only on a Galera node. A server built without wsrep (MySQL)
+// does not know the variable (1193): a plain server, nothing to wait for.
+bool is_galera_node(sql::Statement& plain) {
+  try {
+    std::unique_ptr<sql::ResultSet> rows(plain.executeQuery("SELECT @@wsrep_on AS wsrep_on"));
+    return rows->next() && rows->getInt("wsrep_on") == 1;
+  } catch (const sql::SQLException& e) {
+    if (e.getErrorCode() == 1193) return false;
+    throw;
+  }
+}
+
 }  // namespace
 
 SqlStatement::SqlStatement(const char* name, const char* text)
@@ -93,6 +105,11 @@ void Connection::open() {
           "SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,"
           "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION', time_zone = '+00:00'");
       plain_->execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
+      // Galera applies other nodes' writes asynchronously: without this, the
+      // page after a login or a token POST that reaches another node could
+      // miss the row just committed. Every START TRANSACTION and SELECT first
+      // waits until this node has applied what the cluster had committed.
+      if (config_.db_causal_reads && is_galera_node(*plain_)) plain_->execute("SET SESSION wsrep_sync_wait = 1");
       statements_.clear();
       statements_.resize(registered_statements().size());
       if (prepare_ == Prepare::AtConnect)

@@ -39,6 +39,11 @@ FormError check_text(const std::string& text) {
   for (unsigned char c : text)
     if (c < 0x20 || c == 0x7f) return FormError::ControlCharacter;
   if (!is_valid_utf8(text)) return FormError::InvalidUtf8;
+  // C1 controls (U+0080..U+009F, UTF-8 C2 80..C2 9F) are controls too: no
+  // member types them, and some terminals and mail clients act on them.
+  for (std::size_t i = 0; i + 1 < text.size(); ++i)
+    if (static_cast<unsigned char>(text[i]) == 0xC2 && static_cast<unsigned char>(text[i + 1]) <= 0x9F)
+      return FormError::ControlCharacter;
   return FormError::None;
 }
 

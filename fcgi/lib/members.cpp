@@ -1,5 +1,8 @@
 #include "members.h"
 
+#include <stdexcept>
+#include <string_view>
+
 namespace kosmo {
 namespace {
 
@@ -7,12 +10,24 @@ namespace {
   "member_id, login_id, email, display_name, password_hash, password_is_temporary, is_disabled, " \
   "(password_is_temporary = 1 AND password_expires_at <= UTC_TIMESTAMP(6)) AS password_expired, "  \
   "last_login_at IS NOT NULL AS has_logged_in, "                                                     \
-  "DATE_FORMAT(DATE_ADD(previous_login_at, INTERVAL 9 HOUR), '%Y-%m-%d %H:%i') AS previous_login_jst "
+  "DATE_FORMAT(DATE_ADD(previous_login_at, INTERVAL 9 HOUR), '%Y-%m-%d %H:%i') AS previous_login_jst, " \
+  "DATE_FORMAT(birth_date, '%Y-%m-%d') AS birth_date_iso "
 
 const SqlStatement kFindByLoginId{"members.find_by_login_id",
                                   "SELECT " KOSMO_MEMBER_COLUMNS "FROM members WHERE login_id = ?"};
 const SqlStatement kFindById{"members.find_by_id",
                              "SELECT " KOSMO_MEMBER_COLUMNS "FROM members WHERE member_id = ?"};
+// Uses idx_members_card; at most a family's worth of rows.
+const SqlStatement kFindByCard{"members.find_by_card",
+                               "SELECT " KOSMO_MEMBER_COLUMNS
+                               "FROM members WHERE card_symbol = ? AND card_number = ? AND birth_date = ? "
+                               "ORDER BY member_id LIMIT 20"};
+// A write, not SELECT ... FOR UPDATE: on Galera a row lock holds on one node
+// only, while a changed row is certified cluster-wide, so two recovery writes
+// for one member on two nodes conflict at COMMIT (1213) and the loser is rerun
+// after the winner, superseding its token (R8).
+const SqlStatement kLockMember{"members.lock",
+                               "UPDATE members SET updated_at = UTC_TIMESTAMP(6) WHERE member_id = ?"};
 const SqlStatement kRecordLogin{
     "members.record_login",
     "UPDATE members SET previous_login_at = last_login_at, last_login_at = UTC_TIMESTAMP(6), "
@@ -25,37 +40,88 @@ const SqlStatement kStorePassword{
 const SqlStatement kUpgradeHash{
     "members.upgrade_hash",
     "UPDATE members SET password_hash = ?, updated_at = UTC_TIMESTAMP(6) WHERE member_id = ?"};
-const SqlStatement kUpsert{
-    "members.upsert",
-    "INSERT INTO members (login_id, card_symbol, card_number, birth_date, email, display_name, password_hash, "
-    "password_is_temporary, last_login_at, created_at, updated_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, IF(? = 1, UTC_TIMESTAMP(6), NULL), UTC_TIMESTAMP(6), UTC_TIMESTAMP(6)) "
-    "ON DUPLICATE KEY UPDATE card_symbol = VALUES(card_symbol), card_number = VALUES(card_number), "
-    "birth_date = VALUES(birth_date), email = VALUES(email), display_name = VALUES(display_name), "
-    "password_hash = COALESCE(VALUES(password_hash), password_hash), "
-    "password_is_temporary = VALUES(password_is_temporary), updated_at = UTC_TIMESTAMP(6)"};
+// One upsert, two statements: one row (member add), and kUpsertBatchRows rows
+// at once (import-members: one round trip per hundred members). The same
+// rules either way; the ON DUPLICATE part names keep_password_set_here twice.
+#define KOSMO_UPSERT_INSERT                                                                             \
+  "INSERT INTO members (login_id, card_symbol, card_number, birth_date, email, display_name, password_hash, " \
+  "password_is_temporary, last_login_at, created_at, updated_at) VALUES "
+#define KOSMO_UPSERT_ROW \
+  "(?, ?, ?, ?, ?, ?, ?, ?, IF(? = 1, UTC_TIMESTAMP(6), NULL), UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))"
+#define KOSMO_UPSERT_UPDATE                                                                        \
+  " ON DUPLICATE KEY UPDATE card_symbol = VALUES(card_symbol), card_number = VALUES(card_number), " \
+  "birth_date = VALUES(birth_date), email = VALUES(email), display_name = VALUES(display_name), "   \
+  "password_hash = IF(? = 1 AND password_changed_at IS NOT NULL, password_hash, "                   \
+  "COALESCE(VALUES(password_hash), password_hash)), "                                               \
+  "password_is_temporary = IF(? = 1 AND password_changed_at IS NOT NULL, password_is_temporary, "   \
+  "VALUES(password_is_temporary)), "                                                                \
+  "last_login_at = COALESCE(last_login_at, VALUES(last_login_at)), updated_at = UTC_TIMESTAMP(6)"
+constexpr std::size_t kUpsertRowParameters = 9;
+constexpr std::size_t kUpsertBatchRows = 100;
+// A hundred rows, written out by the preprocessor: the text stays literals only.
+#define KOSMO_UPSERT_ROWS_10                                                                                \
+  KOSMO_UPSERT_ROW ", " KOSMO_UPSERT_ROW ", " KOSMO_UPSERT_ROW ", " KOSMO_UPSERT_ROW ", " KOSMO_UPSERT_ROW ", " \
+      KOSMO_UPSERT_ROW ", " KOSMO_UPSERT_ROW ", " KOSMO_UPSERT_ROW ", " KOSMO_UPSERT_ROW ", " KOSMO_UPSERT_ROW
+#define KOSMO_UPSERT_ROWS_100                                                                         \
+  KOSMO_UPSERT_ROWS_10 ", " KOSMO_UPSERT_ROWS_10 ", " KOSMO_UPSERT_ROWS_10 ", " KOSMO_UPSERT_ROWS_10 ", " \
+      KOSMO_UPSERT_ROWS_10 ", " KOSMO_UPSERT_ROWS_10 ", " KOSMO_UPSERT_ROWS_10 ", " KOSMO_UPSERT_ROWS_10 ", " \
+      KOSMO_UPSERT_ROWS_10 ", " KOSMO_UPSERT_ROWS_10
+const SqlStatement kUpsert{"members.upsert", KOSMO_UPSERT_INSERT KOSMO_UPSERT_ROW KOSMO_UPSERT_UPDATE};
+const SqlStatement kUpsertBatch{"members.upsert_batch",
+                                KOSMO_UPSERT_INSERT KOSMO_UPSERT_ROWS_100 KOSMO_UPSERT_UPDATE};
+constexpr std::size_t count_placeholders(std::string_view text) {
+  std::size_t n = 0;
+  for (const char c : text) n += c == '?';
+  return n;
+}
+static_assert(count_placeholders(KOSMO_UPSERT_ROW) == kUpsertRowParameters);
+static_assert(count_placeholders(KOSMO_UPSERT_ROWS_100) == kUpsertBatchRows * kUpsertRowParameters);
+#undef KOSMO_UPSERT_INSERT
+#undef KOSMO_UPSERT_ROW
+#undef KOSMO_UPSERT_ROWS_10
+#undef KOSMO_UPSERT_ROWS_100
+#undef KOSMO_UPSERT_UPDATE
 const SqlStatement kIdByLoginId{"members.id_by_login_id", "SELECT member_id FROM members WHERE login_id = ?"};
+
+Member member_from_row(sql::ResultSet& row) {
+  Member m;
+  m.member_id = row.getUInt64("member_id");
+  m.login_id = row.getString("login_id").asStdString();
+  m.email = nullable_string(row, "email");
+  m.display_name = nullable_string(row, "display_name");
+  m.password_hash = nullable_string(row, "password_hash");
+  m.password_is_temporary = row.getBoolean("password_is_temporary");
+  m.is_disabled = row.getBoolean("is_disabled");
+  m.password_expired = !row.isNull("password_expired") && row.getBoolean("password_expired");
+  m.has_logged_in = row.getBoolean("has_logged_in");
+  m.previous_login_jst = nullable_string(row, "previous_login_jst");
+  m.birth_date = row.getString("birth_date_iso").asStdString();
+  return m;
+}
 
 std::optional<Member> read_member(sql::PreparedStatement& st) {
   Rows rows = query(st);
   if (!rows->next()) return std::nullopt;
-  Member m;
-  m.member_id = rows->getUInt64("member_id");
-  m.login_id = rows->getString("login_id").asStdString();
-  m.email = nullable_string(*rows, "email");
-  m.display_name = nullable_string(*rows, "display_name");
-  m.password_hash = nullable_string(*rows, "password_hash");
-  m.password_is_temporary = rows->getBoolean("password_is_temporary");
-  m.is_disabled = rows->getBoolean("is_disabled");
-  m.password_expired = !rows->isNull("password_expired") && rows->getBoolean("password_expired");
-  m.has_logged_in = rows->getBoolean("has_logged_in");
-  m.previous_login_jst = nullable_string(*rows, "previous_login_jst");
-  return m;
+  return member_from_row(*rows);
 }
 
 void set_optional(sql::PreparedStatement& st, int index, const std::optional<std::string>& value) {
   if (value) st.setString(index, *value);
   else st.setNull(index, 0);
+}
+
+// The kUpsertRowParameters values of one VALUES row; `row` counts from 0.
+void bind_upsert_row(sql::PreparedStatement& st, std::size_t row, const NewMember& member) {
+  const int at = static_cast<int>(row * kUpsertRowParameters);
+  st.setString(at + 1, member.login_id);
+  st.setString(at + 2, member.card_symbol);
+  st.setString(at + 3, member.card_number);
+  st.setString(at + 4, member.birth_date);
+  set_optional(st, at + 5, member.email);
+  set_optional(st, at + 6, member.display_name);
+  set_optional(st, at + 7, member.password_hash);
+  st.setBoolean(at + 8, member.password_is_temporary);
+  st.setBoolean(at + 9, member.has_logged_in);
 }
 
 }  // namespace
@@ -70,6 +136,24 @@ std::optional<Member> find_member_by_id(Transaction& tx, std::uint64_t member_id
   sql::PreparedStatement& st = tx.statement(kFindById);
   st.setUInt64(1, member_id);
   return read_member(st);
+}
+
+std::vector<Member> find_members_by_card(Transaction& tx, const std::string& card_symbol,
+                                         const std::string& card_number, const std::string& birth_date) {
+  sql::PreparedStatement& st = tx.statement(kFindByCard);
+  st.setString(1, card_symbol);
+  st.setString(2, card_number);
+  st.setString(3, birth_date);
+  Rows rows = query(st);
+  std::vector<Member> members;
+  while (rows->next()) members.push_back(member_from_row(*rows));
+  return members;
+}
+
+void lock_member(Transaction& tx, std::uint64_t member_id) {
+  sql::PreparedStatement& st = tx.statement(kLockMember);
+  st.setUInt64(1, member_id);
+  st.executeUpdate();
 }
 
 void record_login(Transaction& tx, std::uint64_t member_id) {
@@ -98,21 +182,34 @@ void upgrade_password_hash(Transaction& tx, std::uint64_t member_id, const std::
 
 std::uint64_t upsert_member(Transaction& tx, const NewMember& member) {
   sql::PreparedStatement& st = tx.statement(kUpsert);
-  st.setString(1, member.login_id);
-  st.setString(2, member.card_symbol);
-  st.setString(3, member.card_number);
-  st.setString(4, member.birth_date);
-  set_optional(st, 5, member.email);
-  set_optional(st, 6, member.display_name);
-  set_optional(st, 7, member.password_hash);
-  st.setBoolean(8, member.password_is_temporary);
-  st.setBoolean(9, member.has_logged_in);
+  bind_upsert_row(st, 0, member);
+  constexpr int kAfterRow = static_cast<int>(kUpsertRowParameters);
+  st.setBoolean(kAfterRow + 1, member.keep_password_set_here);
+  st.setBoolean(kAfterRow + 2, member.keep_password_set_here);
   st.executeUpdate();
   sql::PreparedStatement& id = tx.statement(kIdByLoginId);
   id.setString(1, member.login_id);
   Rows rows = query(id);
   rows->next();
   return rows->getUInt64("member_id");
+}
+
+void upsert_members(Transaction& tx, std::span<const NewMember> members) {
+  if (members.empty()) return;
+  const bool keep = members.front().keep_password_set_here;
+  for (const NewMember& member : members)
+    if (member.keep_password_set_here != keep)
+      throw std::invalid_argument("upsert_members: keep_password_set_here differs between members");
+  while (members.size() >= kUpsertBatchRows) {
+    sql::PreparedStatement& st = tx.statement(kUpsertBatch);
+    for (std::size_t row = 0; row < kUpsertBatchRows; ++row) bind_upsert_row(st, row, members[row]);
+    const int after_rows = static_cast<int>(kUpsertBatchRows * kUpsertRowParameters);
+    st.setBoolean(after_rows + 1, keep);
+    st.setBoolean(after_rows + 2, keep);
+    st.executeUpdate();
+    members = members.subspan(kUpsertBatchRows);
+  }
+  for (const NewMember& member : members) upsert_member(tx, member);
 }
 
 }  // namespace kosmo

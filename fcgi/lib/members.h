@@ -4,7 +4,9 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
+#include <vector>
 
 #include "db.h"
 
@@ -21,10 +23,23 @@ struct Member {
   bool is_disabled = false;
   bool has_logged_in = false;     // R1 (ア)
   std::optional<std::string> previous_login_jst;  // "2026-11-26 20:31", for マイページ
+  std::string birth_date;         // YYYY-MM-DD: R1 (エ), D15's confirmation
 };
 
 std::optional<Member> find_member_by_login_id(Transaction& tx, const std::string& login_id);
 std::optional<Member> find_member_by_id(Transaction& tx, std::uint64_t member_id);
+
+// R1 (エ): the members whose normalised card fields and birth date are these
+// (family members share a card symbol and number; twins share the birth date
+// too). Only candidates: the caller compares the address in C++ (D10).
+std::vector<Member> find_members_by_card(Transaction& tx, const std::string& card_symbol,
+                                         const std::string& card_number, const std::string& birth_date);
+
+// Locks the member's row until the transaction ends, so two recovery writes
+// for one member (two identity checks, R8) run one after the other; it writes
+// the row (updated_at), so on Galera two nodes conflict at COMMIT instead.
+// Member 0 locks nothing and costs the same lookup (D1).
+void lock_member(Transaction& tx, std::uint64_t member_id);
 
 // A login: the old last_login_at becomes previous_login_at (shown on マイページ).
 void record_login(Transaction& tx, std::uint64_t member_id);
@@ -46,9 +61,16 @@ struct NewMember {
   std::optional<std::string> display_name;
   std::optional<std::string> password_hash;
   bool password_is_temporary = false;
-  bool has_logged_in = false;
+  bool has_logged_in = false;  // sets last_login_at if it is not set; never clears it
+  // kosmo-admin import-members: a password set on this system (a change or an
+  // initialization, password_changed_at) wins over the hash in the file, so
+  // importing the same export again never brings back an old password.
+  bool keep_password_set_here = false;
 };
 // Inserts, or updates the member with the same login ID (idempotent imports).
 std::uint64_t upsert_member(Transaction& tx, const NewMember& member);
+// The same for many members, a hundred rows a statement (import-members).
+// All must have the same keep_password_set_here.
+void upsert_members(Transaction& tx, std::span<const NewMember> members);
 
 }  // namespace kosmo

@@ -12,7 +12,6 @@ const SqlStatement kInsertMail{
     "outbox.insert",
     "INSERT INTO mail_outbox (kind, member_id, to_address, subject, body, message_id, status, attempts, "
     "next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, 'queued', 0, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))"};
-const SqlStatement kLastInsertId{"outbox.last_insert_id", "SELECT LAST_INSERT_ID() AS id"};
 
 }  // namespace
 
@@ -27,7 +26,7 @@ std::string_view to_string(MailKind kind) {
 
 std::string mail_template_name(MailKind kind) { return "mail/" + std::string(to_string(kind)) + ".txt.tpl"; }
 
-std::uint64_t enqueue_mail(Transaction& tx, const Config& config, MailKind kind, std::uint64_t member_id,
+void enqueue_mail(Transaction& tx, const Config& config, MailKind kind, std::uint64_t member_id,
                            const std::string& to_address, ctemplate::TemplateDictionary& dict) {
   dict.SetValue("SENDING_DOMAIN", config.mail_sending_domain);
   dict.SetValue("PUBLIC_BASE_URL", config.public_base_url);
@@ -47,9 +46,6 @@ std::uint64_t enqueue_mail(Transaction& tx, const Config& config, MailKind kind,
   insert.setString(5, body);
   insert.setString(6, message_id);
   insert.executeUpdate();
-  Rows rows = query(tx.statement(kLastInsertId));
-  rows->next();
-  return rows->getUInt64("id");
 }
 
 }  // namespace kosmo

@@ -26,8 +26,9 @@ std::string_view to_string(MailKind kind);
 // "mail/id_notice.txt.tpl" and so on: screens list these among their templates.
 std::string mail_template_name(MailKind kind);
 
-// Renders the mail and adds it to the outbox. Returns the outbox row id.
-std::uint64_t enqueue_mail(Transaction& tx, const Config& config, MailKind kind, std::uint64_t member_id,
+// Renders the mail and adds it to the outbox (one INSERT: no caller needs the
+// row id, and a SELECT LAST_INSERT_ID() would cost a round trip; bench/README.md).
+void enqueue_mail(Transaction& tx, const Config& config, MailKind kind, std::uint64_t member_id,
                            const std::string& to_address, ctemplate::TemplateDictionary& dict);
 
 }  // namespace kosmo

@@ -15,16 +15,20 @@
 #include <arpa/inet.h>
 #include <cppconn/exception.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <charconv>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <memory>
 #include <mutex>
+#include <random>
 #include <thread>
 
+#include "client_ip.h"
 #include "crypto.h"
 #include "csrf.h"
 #include "form.h"
@@ -172,6 +176,48 @@ Response security_headers(Response response) {
   return response;
 }
 
+// GET /healthz, answered by every screen program, for load balancers: 200
+// "ok" when the program runs (it loaded its configuration and templates at
+// start, or it would have exited) and its database answers; 503 otherwise.
+// No session, no CSRF cookie, nothing written, nothing logged when healthy.
+constexpr std::string_view kHealthPath = "/healthz";
+const SqlStatement kHealthPing{"health.ping", "SELECT 1 AS ok"};
+
+Response health_answer(int status, std::string_view text) {
+  Response response;
+  response.status = status;
+  response.header("Content-Type", "text/plain; charset=utf-8");
+  response.body = std::string(text) + "\n";
+  return response;
+}
+
+Response health_check(Connection& db, const Request& request) {
+  if (request.method != "GET" && request.method != "HEAD") {
+    Response response = health_answer(405, "GET or HEAD");
+    response.header("Allow", "GET, HEAD");
+    return response;
+  }
+  for (int attempt = 1;; ++attempt) {
+    try {
+      Rows rows = query(db.statement(kHealthPing));
+      if (rows->next()) return health_answer(200, "ok");
+    } catch (const sql::SQLException& e) {
+      // A connection left stale by a database restart is not a failure of
+      // the database: one reconnect, as a request would do.
+      if (attempt == 1 && classify(e) == DbFailure::ConnectionLost) {
+        try {
+          db.reconnect();
+          continue;
+        } catch (const sql::SQLException&) {
+        }
+      }
+      log_event(LogLevel::Warn, "health_db_unavailable",
+                {{"req", request.request_id}, {"errno", std::to_string(e.getErrorCode())}});
+    }
+    return health_answer(503, "database unavailable");
+  }
+}
+
 struct Dispatch {
   const Route* route = nullptr;
   std::string allow;  // for 405
@@ -188,6 +234,15 @@ Dispatch find_route(const ScreenSpec& screen, const Request& request) {
     if (route.method == method) found.route = &route;
   }
   return found;
+}
+
+// Before a transaction that lost a conflict runs again: a random pause that
+// grows with each attempt (up to 20, 40, 80 ms), so two Galera nodes writing
+// one row (a token, a busy address's limit counter) stop colliding in step.
+void back_off_after_conflict(int attempt) {
+  thread_local std::minstd_rand random(std::random_device{}());
+  std::uniform_int_distribution<int> pause_ms(1, 10 << std::min(attempt, 3));
+  std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms(random)));
 }
 
 // Runs the handler, retrying what the database lets us retry: a connection
@@ -222,6 +277,7 @@ Response call_handler(Connection& db, const Route& route, Context& ctx) {
         }
       } else if (failure == DbFailure::Conflict && attempt < kMaxAttempts) {
         log_event(LogLevel::Warn, "db_conflict_retry", fields);
+        back_off_after_conflict(attempt);
         continue;
       }
       log_event(LogLevel::Error, "fault", fields);
@@ -257,9 +313,12 @@ Response handle_request(Server& server, Connection& db, FCGX_Request& fcgi) {
   request.query = param(fcgi, "QUERY_STRING");
   request.content_type = param(fcgi, "CONTENT_TYPE");
   request.cookie_header = param(fcgi, "HTTP_COOKIE");
-  request.remote_addr = param(fcgi, "REMOTE_ADDR");
+  // nginx's $remote_addr, or a trusted proxy's header when it is that proxy (D7).
+  request.remote_addr = resolve_client_ip(server.config, param(fcgi, "REMOTE_ADDR"),
+                                          param(fcgi, cgi_header_param(server.config.client_ip_header).c_str()));
   request.user_agent = param(fcgi, "HTTP_USER_AGENT").substr(0, 255);
   request.cookies = parse_cookie_header(request.cookie_header);
+  if (request.path == kHealthPath) return health_check(db, request);
 
   const Dispatch dispatch = find_route(server.screen, request);
   if (dispatch.allow.empty()) return error_page(request, 404, "NOT_FOUND");
@@ -297,6 +356,12 @@ Response handle_request(Server& server, Connection& db, FCGX_Request& fcgi) {
       return error_page(request, 400, "BAD_REQUEST");
     }
     request.form = std::move(form.fields);
+    for (const FieldLimit& limit : server.screen.field_limits) {
+      if (request.form_value(limit.name).size() <= limit.max_bytes) continue;
+      log_event(LogLevel::Info, "field_too_long",
+                {{"req", request.request_id}, {"path", request.path}, {"field", std::string(limit.name)}});
+      return error_page(request, 400, "FIELD_TOO_LONG");
+    }
     // A missing or wrong token changes nothing: the handler never runs.
     if (!csrf_token_matches(server.config.csrf_key, csrf_cookie, request.form_value(kCsrfField))) {
       log_event(LogLevel::Warn, "csrf_rejected", {{"req", request.request_id}, {"path", request.path}});

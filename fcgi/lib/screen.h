@@ -36,6 +36,15 @@ struct Route {
   Handler handler;
 };
 
+// A POST field and the most bytes it may hold (issue 5): a longer value is
+// refused with the Japanese 400 page before the handler runs, so nothing is
+// written. Use the form's maxlength in bytes (UTF-8 takes up to 4 a character);
+// the handler's own rules give form errors below that.
+struct FieldLimit {
+  std::string_view name;
+  std::size_t max_bytes;
+};
+
 struct ScreenSpec {
   std::string_view name;               // "login" -> program kosmo-login
   std::vector<Route> routes;
@@ -43,6 +52,7 @@ struct ScreenSpec {
   // Loads what the screen needs besides templates (a word list...), after the
   // config and before the first request; throwing stops the start.
   void (*on_start)(const Config&) = nullptr;
+  std::vector<FieldLimit> field_limits = {};  // POST fields with a length limit
 };
 
 int run_screen(const ScreenSpec& screen, int argc, char** argv);

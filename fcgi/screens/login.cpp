@@ -3,9 +3,13 @@
 // wrong; an unknown ID costs the same argon2id time as a known one. Success
 // gives a new session id (no fixation), records last_login_at (R1 ア needs
 // it), and sends a member with a temporary password to the change screen.
+// D7: failures count per login ID (known or not) and per address; over a
+// limit the screen says to wait, the same for every ID, and the password is
+// not even verified.
 #include <ctemplate/template.h>
 
 #include "audit.h"
+#include "rate_limits.h"
 #include "members.h"
 #include "normalize.h"
 #include "password.h"
@@ -30,6 +34,15 @@ Response show_failure(Context& ctx, ctemplate::TemplateDictionary& dict) {
   return render_page(ctx, "login.tpl", dict);
 }
 
+// D7: one page for a locked ID, an unknown ID and a busy address alike.
+Response show_locked(Context& ctx, ctemplate::TemplateDictionary& dict, const LoginLock& lock) {
+  dict.ShowSection("LOGIN_LOCKED");
+  dict.SetIntValue("WAIT_MINUTES", (lock.retry_after_seconds + 59) / 60);
+  Response response = render_page(ctx, "login.tpl", dict, 429);
+  response.header("Retry-After", std::to_string(lock.retry_after_seconds));
+  return response;
+}
+
 // Why a known member cannot log in, for the audit row only (the page says
 // the same thing for all of them).
 std::string_view refusal_reason(const std::optional<Member>& member) {
@@ -50,8 +63,18 @@ Response submit(Context& ctx) {
   if (password.empty()) dict.ShowSection("ERR_PASSWORD");
   if (login_id.empty() || password.empty()) return render_page(ctx, "login.tpl", dict);
 
+  const std::string trimmed_id = trim(login_id);
+  const std::string& client_ip = ctx.request.remote_addr;
   Transaction tx(ctx.db);
-  const std::optional<Member> member = find_member_by_login_id(tx, trim(login_id));
+  if (const std::optional<LoginLock> lock = find_login_lock(tx, ctx.config, client_ip, trimmed_id)) {
+    // Looked up for the audit row only, after the decision: the answer is the same for any ID.
+    const std::optional<Member> member = find_member_by_login_id(tx, trimmed_id);
+    audit(tx, AuditEvent::LoginLocked, "refused", member ? std::optional(member->member_id) : std::nullopt,
+          ctx.request, "scope=" + std::string(to_string(lock->scope)));
+    tx.commit();
+    return show_locked(ctx, dict, *lock);
+  }
+  const std::optional<Member> member = find_member_by_login_id(tx, trimmed_id);
   std::string_view reason = refusal_reason(member);
   PasswordCheck check = PasswordCheck::Mismatch;
   if (reason.empty() && password.size() <= kMaxPasswordBytes) {
@@ -60,8 +83,11 @@ Response submit(Context& ctx) {
     spend_password_verification_time(password.substr(0, kMaxPasswordBytes));
   }
   if (check == PasswordCheck::Mismatch) {
-    audit(tx, AuditEvent::LoginFailed, reason.empty() ? "wrong_password" : reason,
-          member ? std::optional(member->member_id) : std::nullopt, ctx.request);
+    const std::optional<std::uint64_t> member_id = member ? std::optional(member->member_id) : std::nullopt;
+    audit(tx, AuditEvent::LoginFailed, reason.empty() ? "wrong_password" : reason, member_id, ctx.request);
+    if (const int wait = record_login_failure(tx, ctx.config, client_ip, trimmed_id); wait > 0)
+      audit(tx, AuditEvent::LoginLocked, "lockout_started", member_id, ctx.request,
+            "wait_seconds=" + std::to_string(wait));
     tx.commit();
     return show_failure(ctx, dict);
   }
@@ -69,6 +95,7 @@ Response submit(Context& ctx) {
   // Hashes imported from the PHP system ($2y$) become argon2id at first use.
   if (check == PasswordCheck::MatchNeedsRehash)
     upgrade_password_hash(tx, member->member_id, hash_password(password));
+  clear_login_failures(tx, ctx.config, trimmed_id);
   if (const std::optional<MemberSession> old = current_session(tx, ctx)) end_session(tx, *old, "relogin");
   start_session(tx, ctx, member->member_id);
   record_login(tx, member->member_id);
@@ -85,6 +112,8 @@ Response submit(Context& ctx) {
 int main(int argc, char** argv) {
   return kosmo::run_screen({.name = "login",
                             .routes = {{"GET", "/login", kosmo::show_form}, {"POST", "/login", kosmo::submit}},
-                            .templates = {"login.tpl"}},
+                            .templates = {"login.tpl"},
+                            // The form's maxlength (64 and 512 characters) in UTF-8 bytes.
+                            .field_limits = {{"login_id", 256}, {"password", 2048}}},
                            argc, argv);
 }

@@ -114,6 +114,9 @@ int main(int argc, char** argv) {
       {.name = "password-change",
        .routes = {{"GET", "/password", kosmo::show_form}, {"POST", "/password", kosmo::submit}},
        .templates = {"password_change.tpl", kosmo::mail_template_name(kosmo::MailKind::PasswordChanged)},
-       .on_start = kosmo::load_common_passwords},
+       .on_start = kosmo::load_common_passwords,
+       // The form's maxlength (512 characters) in UTF-8 bytes; the 128-character
+       // rule below it is a form error (ERR_NEW_TOO_LONG).
+       .field_limits = {{"current_password", 2048}, {"new_password", 2048}, {"new_password_confirm", 2048}}},
       argc, argv);
 }

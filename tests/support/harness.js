@@ -74,7 +74,8 @@ function createMember(opts = {}) {
 
 // A browser-like client: keeps cookies, never follows redirects by itself.
 class Client {
-  constructor() { this.cookies = new Map(); }
+  // `base`: another front end of the same stack (the Apache test's https://127.0.0.1:PORT).
+  constructor(base = baseUrl) { this.cookies = new Map(); this.base = base; }
   cookieHeader() { return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '); }
   remember(res) {
     const setCookies = typeof res.headers.getSetCookie === 'function' ? res.headers.getSetCookie()
@@ -96,7 +97,7 @@ class Client {
       payload = new URLSearchParams(form).toString();
       h['content-type'] = h['content-type'] || 'application/x-www-form-urlencoded';
     }
-    const res = await fetch(baseUrl + urlPath, { method, headers: h, body: payload, redirect: 'manual' });
+    const res = await fetch(this.base + urlPath, { method, headers: h, body: payload, redirect: 'manual' });
     this.remember(res);
     const text = await res.text();
     return { status: res.status, headers: res.headers, text, location: res.headers.get('location') };

@@ -141,3 +141,11 @@ BOOST_AUTO_TEST_CASE(a_control_character_in_a_mail_header_value_is_refused) {
   std::string text = "mail.from_name = KOSMO\x01Web\n";
   BOOST_TEST(error_of(files.write_main(text)).find("mail.from_name: must not contain control characters") != std::string::npos);
 }
+
+// Scale-out (issue 8): read-your-writes on a Galera node is the default.
+BOOST_AUTO_TEST_CASE(causal_reads_are_on_unless_turned_off) {
+  ConfigFiles files;
+  BOOST_TEST(load_config(files.write_main("")).db_causal_reads);
+  BOOST_TEST(!load_config(files.write_main("db.causal_reads = off\n")).db_causal_reads);
+  BOOST_TEST(error_of(files.write_main("db.causal_reads = yes\n")).find("db.causal_reads: must be on or off") != std::string::npos);
+}

@@ -97,3 +97,12 @@ BOOST_AUTO_TEST_CASE(percent_encode_keeps_unreserved_and_escapes_the_rest) {
   BOOST_TEST(percent_encode("aZ09-_.~") == "aZ09-_.~");
   BOOST_TEST(percent_encode("a b&c=あ") == "a%20b%26c%3D%E3%81%82");
 }
+
+// Issue 5: C1 controls (U+0080..U+009F) are refused like C0 controls, while
+// the characters right after them still pass.
+BOOST_AUTO_TEST_CASE(c1_control_characters_are_refused) {
+  BOOST_TEST(parse_urlencoded("a=%C2%80").error == FormError::ControlCharacter);
+  BOOST_TEST(parse_urlencoded("a=x%C2%9Fy").error == FormError::ControlCharacter);
+  BOOST_TEST(parse_urlencoded("a=%C2%A0").error == FormError::None);  // NO-BREAK SPACE
+  BOOST_TEST(parse_urlencoded("a=%C3%A9").error == FormError::None);  // é
+}

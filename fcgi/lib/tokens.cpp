@@ -1,0 +1,137 @@
+#include "tokens.h"
+
+#include "crypto.h"
+#include "members.h"
+
+namespace kosmo {
+namespace {
+
+const SqlStatement kSupersedeOpenTokens{
+    "recovery_tokens.supersede_open",
+    "UPDATE recovery_tokens SET superseded_at = UTC_TIMESTAMP(6) "
+    "WHERE member_id = ? AND consumed_at IS NULL AND superseded_at IS NULL"};
+// INSERT ... SELECT: for member_id 0 (no match) it inserts nothing, at the cost of a real insert attempt (D1).
+const SqlStatement kInsertToken{
+    "recovery_tokens.insert",
+    "INSERT INTO recovery_tokens (token_hash, member_id, created_at, expires_at, failed_confirmations) "
+    "SELECT ?, member_id, UTC_TIMESTAMP(6), DATE_ADD(UTC_TIMESTAMP(6), INTERVAL ? SECOND), 0 "
+    "FROM members WHERE member_id = ?"};
+// One conditional UPDATE decides the race between two tabs, or a scanner and
+// the member: exactly one caller sees a changed row (R7, D4).
+const SqlStatement kConsumeToken{
+    "recovery_tokens.consume",
+    "UPDATE recovery_tokens SET consumed_at = UTC_TIMESTAMP(6) "
+    "WHERE token_hash = ? AND consumed_at IS NULL AND superseded_at IS NULL "
+    "AND expires_at > UTC_TIMESTAMP(6)"};
+// consumed_at is assigned first, so it sees the count before this failure
+// whether or not the server evaluates assignments left to right.
+const SqlStatement kCountFailedConfirmation{
+    "recovery_tokens.count_failed_confirmation",
+    "UPDATE recovery_tokens SET consumed_at = IF(failed_confirmations + 1 >= ?, UTC_TIMESTAMP(6), NULL), "
+    "failed_confirmations = failed_confirmations + 1 "
+    "WHERE token_hash = ? AND consumed_at IS NULL AND superseded_at IS NULL "
+    "AND expires_at > UTC_TIMESTAMP(6)"};
+const SqlStatement kFindToken{
+    "recovery_tokens.find",
+    "SELECT token_id, member_id, failed_confirmations, consumed_at IS NOT NULL AS is_consumed, "
+    "superseded_at IS NOT NULL AS is_superseded, expires_at <= UTC_TIMESTAMP(6) AS is_expired "
+    "FROM recovery_tokens WHERE token_hash = ?"};
+
+// The stored form of a URL value, or nullopt when it cannot be one of ours
+// (strict base64url of exactly 32 bytes: one spelling per token).
+std::optional<std::string> stored_hash(std::string_view url_value) {
+  if (url_value.size() != 43) return std::nullopt;
+  const std::optional<std::string> raw = base64url_decode(url_value);
+  if (!raw || raw->size() != kTokenBytes) return std::nullopt;
+  return sha256(*raw);
+}
+
+TokenState find_token(Transaction& tx, const std::string& hash, int max_failures) {
+  sql::PreparedStatement& find = tx.statement(kFindToken);
+  find.setString(1, hash);
+  Rows rows = query(find);
+  if (!rows->next()) return {};
+  TokenState state;
+  state.token_id = rows->getUInt64("token_id");
+  state.member_id = rows->getUInt64("member_id");
+  state.failed_confirmations = rows->getInt("failed_confirmations");
+  // A used token is reported as used even when it has expired since: that is
+  // the cause the member can act on (D3).
+  if (rows->getBoolean("is_consumed"))
+    state.redemption = state.failed_confirmations >= max_failures ? Redemption::TooManyFailures
+                                                                  : Redemption::AlreadyUsed;
+  else if (rows->getBoolean("is_superseded")) state.redemption = Redemption::Superseded;
+  else if (rows->getBoolean("is_expired")) state.redemption = Redemption::Expired;
+  else state.redemption = Redemption::Granted;
+  return state;
+}
+
+}  // namespace
+
+std::string_view to_string(Redemption redemption) {
+  switch (redemption) {
+    case Redemption::Granted: return "granted";
+    case Redemption::AlreadyUsed: return "already_used";
+    case Redemption::TooManyFailures: return "too_many_failures";
+    case Redemption::Superseded: return "superseded";
+    case Redemption::Expired: return "expired";
+    case Redemption::Unknown: return "unknown";
+  }
+  return "unknown";
+}
+
+std::ostream& operator<<(std::ostream& out, Redemption redemption) { return out << to_string(redemption); }
+
+IssuedToken issue_id_notice_token(Transaction& tx, std::optional<std::uint64_t> member_id, int ttl_seconds) {
+  // Member 0 does not exist (AUTO_INCREMENT starts at 1): every statement
+  // below then finds nothing to change.
+  const std::uint64_t id = member_id.value_or(0);
+  // Two identity checks of one member at once queue here, so the later one
+  // sees and supersedes the earlier one's token (R8).
+  lock_member(tx, id);
+
+  sql::PreparedStatement& supersede = tx.statement(kSupersedeOpenTokens);
+  supersede.setUInt64(1, id);
+  supersede.executeUpdate();
+
+  IssuedToken token;
+  const std::string raw = random_bytes(kTokenBytes);  // OpenSSL RAND_bytes (D4)
+  token.url_value = base64url_encode(raw);
+  sql::PreparedStatement& insert = tx.statement(kInsertToken);
+  insert.setString(1, sha256(raw));
+  insert.setInt(2, ttl_seconds);
+  insert.setUInt64(3, id);
+  insert.executeUpdate();
+  return token;
+}
+
+TokenState look_up_token(Transaction& tx, std::string_view url_value, int max_failures) {
+  const std::optional<std::string> hash = stored_hash(url_value);
+  if (!hash) return {};
+  return find_token(tx, *hash, max_failures);
+}
+
+TokenState redeem_token(Transaction& tx, std::string_view url_value, int max_failures) {
+  const std::optional<std::string> hash = stored_hash(url_value);
+  if (!hash) return {};
+  sql::PreparedStatement& consume = tx.statement(kConsumeToken);
+  consume.setString(1, *hash);
+  const bool consumed_now = consume.executeUpdate() == 1;
+  TokenState state = find_token(tx, *hash, max_failures);
+  // Our own UPDATE just set consumed_at, so the row now reads as used: the
+  // UPDATE's row count, not the row, says who won.
+  if (consumed_now) state.redemption = Redemption::Granted;
+  return state;
+}
+
+TokenState record_failed_confirmation(Transaction& tx, std::string_view url_value, int max_failures) {
+  const std::optional<std::string> hash = stored_hash(url_value);
+  if (!hash) return {};
+  sql::PreparedStatement& count = tx.statement(kCountFailedConfirmation);
+  count.setInt(1, max_failures);
+  count.setString(2, *hash);
+  count.executeUpdate();
+  return find_token(tx, *hash, max_failures);
+}
+
+}  // namespace kosmo

@@ -1,0 +1,61 @@
+// tokens: the URL of ログインID再通知のお知らせ (R6, R7, R8, D2, D3, D4, D15).
+// 32 random bytes travel base64url in the mail; only their SHA-256 is stored,
+// so a copy of the table opens nothing. Whether a token works is decided by
+// one conditional UPDATE, so two openings (two tabs, a scanner and the member,
+// two web nodes) can never both succeed; why it failed is looked up after.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <string_view>
+
+#include "db.h"
+
+namespace kosmo {
+
+inline constexpr std::size_t kTokenBytes = 32;
+
+struct IssuedToken {
+  std::string url_value;  // base64url, 43 characters: goes into the mail and nowhere else (D12)
+};
+
+// Locks the member's row, marks every open token of the member superseded
+// (R8) and stores a new one valid for ttl_seconds from the database clock
+// (R6). Without a member the same statements run and change nothing, so a
+// submission that matched nobody costs what a match costs (D1).
+IssuedToken issue_id_notice_token(Transaction& tx, std::optional<std::uint64_t> member_id, int ttl_seconds);
+
+// What a token stands for, in the order the invalid screen names causes (D3).
+enum class Redemption {
+  Granted,          // usable (a lookup) or just consumed (a redemption)
+  AlreadyUsed,      // R7; also what a mail scanner that clicked leaves behind (D15)
+  TooManyFailures,  // D15: link_confirm.max_failures wrong birth dates spent it
+  Superseded,       // R8: a newer mail was issued
+  Expired,          // R6
+  Unknown,          // never issued, mistyped, cut off: the screen stays generic (D3)
+};
+std::string_view to_string(Redemption redemption);
+std::ostream& operator<<(std::ostream& out, Redemption redemption);
+
+struct TokenState {
+  Redemption redemption = Redemption::Unknown;
+  std::uint64_t token_id = 0;   // 0 for Unknown
+  std::uint64_t member_id = 0;  // 0 for Unknown
+  int failed_confirmations = 0;
+};
+
+// Reads without writing: GET and HEAD of the mail URL never consume it (D2).
+TokenState look_up_token(Transaction& tx, std::string_view url_value, int max_failures);
+
+// R7, D4: consumes the token with one atomic conditional UPDATE; exactly one
+// caller ever gets Granted. The row stays locked until the caller commits.
+TokenState redeem_token(Transaction& tx, std::string_view url_value, int max_failures);
+
+// D15: a wrong birth date counts against a usable token; the entry that
+// reaches max_failures consumes it. Returns the token's state afterwards.
+TokenState record_failed_confirmation(Transaction& tx, std::string_view url_value, int max_failures);
+
+}  // namespace kosmo
