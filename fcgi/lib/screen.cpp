@@ -17,6 +17,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <cerrno>
 #include <charconv>
 #include <chrono>
@@ -441,7 +442,59 @@ void worker_loop(Server& server, Connection& db) {
   db_thread_end();
 }
 
+// The background thread's alarm clock: woken by handlers, by its poll
+// interval, or by the stop.
+struct BackgroundSignal {
+  std::mutex mutex;
+  std::condition_variable changed;
+  bool woken = false;
+  bool stopping = false;
+};
+BackgroundSignal& background_signal() {
+  static BackgroundSignal signal;
+  return signal;
+}
+
+void stop_background() {
+  BackgroundSignal& signal = background_signal();
+  {
+    std::lock_guard<std::mutex> lock(signal.mutex);
+    signal.stopping = true;
+  }
+  signal.changed.notify_all();
+}
+
+void background_loop(const ScreenSpec& screen, const Config& config, Connection& db) {
+  db_thread_init();
+  BackgroundWork work(config, db);
+  try {
+    screen.background(work);
+  } catch (const std::exception& e) {
+    // The screen's loop handles its own faults; one escaping here is a bug.
+    log_event(LogLevel::Error, "background_fault", {{"what", e.what()}});
+  }
+  db_thread_end();
+}
+
 }  // namespace
+
+bool BackgroundWork::wait(int milliseconds) {
+  BackgroundSignal& signal = background_signal();
+  std::unique_lock<std::mutex> lock(signal.mutex);
+  signal.changed.wait_for(lock, std::chrono::milliseconds(milliseconds),
+                          [&] { return signal.woken || signal.stopping; });
+  signal.woken = false;
+  return !signal.stopping;
+}
+
+void wake_background() {
+  BackgroundSignal& signal = background_signal();
+  {
+    std::lock_guard<std::mutex> lock(signal.mutex);
+    signal.woken = true;
+  }
+  signal.changed.notify_one();
+}
 
 Response render_page(Context& ctx, std::string_view template_name, ctemplate::TemplateDictionary& dict, int status) {
   dict.SetValue("CSRF_TOKEN", ctx.csrf_token);
@@ -510,8 +563,10 @@ int run_screen(const ScreenSpec& screen, int argc, char** argv) {
 
   init_database_driver();
   std::vector<std::unique_ptr<Connection>> connections;
+  std::unique_ptr<Connection> background_db;
   try {
     for (int i = 0; i < config.workers; ++i) connections.push_back(std::make_unique<Connection>(config));
+    if (screen.background) background_db = std::make_unique<Connection>(config);
   } catch (const sql::SQLException& e) {
     die(EX_UNAVAILABLE, "db_unavailable_at_start",
         {{"errno", std::to_string(e.getErrorCode())}, {"sqlstate", e.getSQLState()}});
@@ -529,10 +584,17 @@ int run_screen(const ScreenSpec& screen, int argc, char** argv) {
     log_event(LogLevel::Info, "stopping", {{"signal", std::to_string(signal_number)}});
     stop_all(server);
   });
+  std::thread background;
+  if (background_db) background = std::thread(background_loop, std::cref(screen), std::cref(config), std::ref(*background_db));
   for (auto& worker : workers) worker.join();
   // A worker that failed stopped the others; wake the stopper so it can be joined.
   if (server.exit_code != 0) ::kill(::getpid(), SIGTERM);
   stopper.join();
+  // The background work stops after the answers: what was queued before the
+  // stop is still handled by the item in hand, the rest by the next start.
+  stop_background();
+  if (background.joinable()) background.join();
+  background_db.reset();
   connections.clear();
   log_event(LogLevel::Info, "stopped", {{"exit", std::to_string(server.exit_code.load())}});
   return server.exit_code;

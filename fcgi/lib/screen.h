@@ -53,7 +53,25 @@ struct ScreenSpec {
   // config and before the first request; throwing stops the start.
   void (*on_start)(const Config&) = nullptr;
   std::vector<FieldLimit> field_limits = {};  // POST fields with a length limit
+  // Work a screen does after its answers (forgot-id's identity check, D1):
+  // runs in one extra thread with its own database connection until the
+  // program stops. It loops on BackgroundWork::wait().
+  void (*background)(class BackgroundWork&) = nullptr;
 };
+
+class BackgroundWork {
+ public:
+  BackgroundWork(const Config& config, Connection& db) : config(config), db(db) {}
+  const Config& config;
+  Connection& db;
+  // Sleeps until wake_background(), `milliseconds`, or the stop; false once
+  // the program is stopping (finish the current item, then return).
+  bool wait(int milliseconds);
+};
+
+// Called by a handler after its COMMIT: the background thread starts on the
+// new work now instead of at its next poll.
+void wake_background();
 
 int run_screen(const ScreenSpec& screen, int argc, char** argv);
 

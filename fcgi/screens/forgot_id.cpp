@@ -1,9 +1,11 @@
 // forgot_id: 本人確認情報入力画面 and 通知メール送信完了画面 (R1, R3, R4, R8, D1,
-// D7, D10, D11, D13). A valid POST answers the same 303 to /forgot-id/sent
-// whether or not a member matched, and runs the same statements either way,
-// so neither the screen nor its timing tells who is a member (D1). Only a
-// format error (empty field, impossible date, malformed address) is shown.
+// D7, D10, D11, D13). A valid POST only queues what was typed and answers
+// 303 to /forgot-id/sent; the identity is checked after the answer by the
+// program's background thread, so neither the screen nor its timing tells
+// who is a member (D1). Only a format error (empty field, impossible date,
+// malformed address) is shown on the form.
 #include <ctemplate/template.h>
+#include <cppconn/exception.h>
 
 #include <array>
 #include <optional>
@@ -12,6 +14,8 @@
 #include "audit.h"
 #include "duration.h"
 #include "identity.h"
+#include "identity_queue.h"
+#include "log.h"
 #include "members.h"
 #include "outbox.h"
 #include "page.h"
@@ -54,60 +58,88 @@ Response show_sent(Context& ctx) {
   return render_page(ctx, "forgot_id_sent.tpl", dict);
 }
 
-// D7: the one place the abuse limits (identity attempts per client address
-// and per card, counted in the database by fcgi/lib/rate_limits) are checked,
-// for every well-formed submission and before any lookup. Over a limit the
-// member gets the same sent screen and no mail.
+// D7: identity attempts per client address and per card, counted in the
+// database (fcgi/lib/rate_limits), for every well-formed submission. Over a
+// limit the member gets the same answer and no mail.
 bool identity_attempt_within_limits(Transaction& tx, const Context& ctx, const IdentityInput& input) {
   return identity_attempt_allowed(tx, ctx.config, ctx.request.remote_addr, input.card_symbol, input.card_number);
 }
 
-IdentityMatch check_identity(Transaction& tx, const Context& ctx, const IdentityInput& input) {
-  if (!identity_attempt_within_limits(tx, ctx, input)) return {IdentityOutcome::Limited, std::nullopt, "limit"};
-  return match_identity(find_members_by_card(tx, input.card_symbol, input.card_number, input.birth_date),
-                        input.email);  // R1
-}
-
-bool sends_mail(IdentityOutcome outcome) {
-  switch (outcome) {
-    case IdentityOutcome::Matched: return true;
-    case IdentityOutcome::NoMatch:
-    case IdentityOutcome::NotEligibleNeverLoggedIn:
-    case IdentityOutcome::NotEligibleNoEmail:
-    case IdentityOutcome::NotEligibleDisabled:
-    case IdentityOutcome::Limited: return false;
-  }
-  return false;
-}
-
+// The answer does the same work whoever typed what: count the attempt, queue
+// the typed identity, commit, 303. Whether it matched is decided after the
+// answer by check_queued_identities(), so neither the page, its headers nor
+// its timing can tell who is a member (D1).
 Response submit(Context& ctx) {
   const IdentityInput input = read_identity_form(ctx.request);  // NFKC, era dates (D10)
   if (!input.errors.empty()) return show_form_errors(ctx, input);
 
   Transaction tx(ctx.db);
-  const IdentityMatch match = check_identity(tx, ctx, input);
-  const bool send = sends_mail(match.outcome);
-  const std::optional<std::uint64_t> recipient =
-      send ? std::optional(match.member->member_id) : std::nullopt;
+  const bool limited = !identity_attempt_within_limits(tx, ctx, input);
+  queue_identity(tx, input, limited, ctx.request);
+  tx.commit();
+  wake_background();
+  return Response::see_other("/forgot-id/sent");  // POST -> 303 -> GET
+}
 
-  // Every outcome locks, supersedes (R8), inserts and renders the mail; for
-  // no recipient the statements change nothing. Only the outbox row is
-  // missing then: one short INSERT, far below the commit's own cost (D1).
-  const IssuedToken token = issue_id_notice_token(tx, recipient, ctx.config.token_ttl);
-  ctemplate::TemplateDictionary mail("id_notice");
-  mail.SetValue("TOKEN", token.url_value);
-  set_duration(mail, "TOKEN_TTL", ctx.config.token_ttl);
-  if (send) {
+IdentityMatch check_identity(Transaction& tx, const QueuedIdentity& queued) {
+  if (queued.limited) return {IdentityOutcome::Limited, std::nullopt, "limit"};
+  const IdentityInput& input = queued.input;
+  return match_identity(find_members_by_card(tx, input.card_symbol, input.card_number, input.birth_date),
+                        input.email);  // R1
+}
+
+// One queued identity in one transaction: the row is deleted, and for an
+// eligible member older URLs are superseded (R8), a new token is issued and
+// ログインID再通知のお知らせ is queued for kosmo-mailer (D11). Returns false
+// when the queue is empty.
+bool check_next_identity(BackgroundWork& work) {
+  Transaction tx(work.db);
+  const std::optional<QueuedIdentity> queued = take_queued_identity(tx);
+  if (!queued) {
+    tx.commit();
+    return false;
+  }
+  const IdentityMatch match = check_identity(tx, *queued);
+  if (match.outcome == IdentityOutcome::Matched) {
+    const IssuedToken token = issue_id_notice_token(tx, match.member->member_id, work.config.token_ttl);
+    ctemplate::TemplateDictionary mail("id_notice");
+    mail.SetValue("TOKEN", token.url_value);  // in a URL built from public_base_url, never Host (D13)
+    set_duration(mail, "TOKEN_TTL", work.config.token_ttl);
     // The stored address, never the typed one (D10, CVE-2019-19844).
-    enqueue_mail(tx, ctx.config, MailKind::IdNotice, *recipient, *match.member->email, mail);  // D11
-  } else {
-    (void)render_template(mail_template_name(MailKind::IdNotice), mail);
+    enqueue_mail(tx, work.config, MailKind::IdNotice, match.member->member_id, *match.member->email, mail);
   }
   audit(tx, AuditEvent::IdentityCheck, to_string(match.outcome),
-        match.member ? std::optional(match.member->member_id) : std::nullopt, ctx.request, match.detail);
+        match.member ? std::optional(match.member->member_id) : std::nullopt, queued->origin, match.detail);
   tx.commit();
-  // POST -> 303 -> GET: the same answer for every outcome (D1).
-  return Response::see_other("/forgot-id/sent");
+  return true;
+}
+
+// The background loop of kosmo-forgot-id: drain the queue, then sleep until a
+// POST wakes it (or the poll interval, for rows another web node queued and
+// could not handle). A lost conflict is simply tried again; a lost database
+// waits a poll interval and reconnects.
+void check_queued_identities(BackgroundWork& work) {
+  constexpr int kPollMilliseconds = 500;
+  do {
+    for (;;) {
+      try {
+        if (!check_next_identity(work)) break;
+      } catch (const sql::SQLException& e) {
+        log_event(LogLevel::Warn, "identity_check_retry",
+                  {{"errno", std::to_string(e.getErrorCode())}, {"sqlstate", e.getSQLState()}});
+        if (classify(e) == DbFailure::Conflict) continue;
+        try {
+          work.db.reconnect();
+        } catch (const sql::SQLException&) {
+          // Still down: the next poll tries again.
+        }
+        break;
+      } catch (const std::exception& e) {
+        log_event(LogLevel::Error, "identity_check_fault", {{"what", e.what()}});
+        break;
+      }
+    }
+  } while (work.wait(kPollMilliseconds));
 }
 
 }  // namespace
@@ -119,6 +151,7 @@ int main(int argc, char** argv) {
                                        {"POST", "/forgot-id", kosmo::submit},
                                        {"GET", "/forgot-id/sent", kosmo::show_sent}},
                             .templates = {"forgot_id.tpl", "forgot_id_sent.tpl",
-                                          kosmo::mail_template_name(kosmo::MailKind::IdNotice)}},
+                                          kosmo::mail_template_name(kosmo::MailKind::IdNotice)},
+                            .background = kosmo::check_queued_identities},
                            argc, argv);
 }

@@ -94,6 +94,9 @@ class Client {
     }
     const res = await rawRequest(via, method, urlPath, { headers: h, body, timeoutMs, from: this.from });
     if (res.status) this.remember(res);
+    // The identity check runs after the answer (D1); its effects exist once
+    // every node's queue is empty.
+    if (method === 'POST' && urlPath === '/forgot-id' && res.status === 303) await identityChecksDone();
     return res;
   }
   get(p, o = {}) { return this.request('GET', p, o); }
@@ -122,6 +125,14 @@ class Client {
 // ---- SQL on a Galera node (root over its socket) ----
 // Waits for the cluster's committed writes first (wsrep_sync_wait), so a check
 // reads what the cluster holds, whichever node it asks.
+async function identityChecksDone(timeoutMs = 20000) {
+  const deadline = Date.now() + timeoutMs;
+  while (sqlValue('SELECT COUNT(*) FROM identity_requests') !== '0') {
+    if (Date.now() > deadline) throw new Error('identity checks still queued after 20 s');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
 function sql(query, { node = 3, causal = true } = {}) {
   const text = (causal ? 'SET SESSION wsrep_sync_wait = 1; ' : '') + query;
   const out = execFileSync('mariadb', [`--defaults-file=${path.join(env.GALERA_ROOT, `node${node}/my.cnf`)}`, '-N', '-B', '--raw', 'kosmo', '-e', text],

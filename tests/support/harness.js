@@ -72,6 +72,17 @@ function createMember(opts = {}) {
   return member;
 }
 
+// The identity check of POST /forgot-id runs after the answer (D1): its
+// effects (token, outbox row, audit row) exist once the queue is empty.
+// Tests look at those effects right after the 303, so the client waits here.
+async function identityChecksDone(timeoutMs = 15000) {
+  const deadline = Date.now() + timeoutMs;
+  while (sqlValue('SELECT COUNT(*) FROM identity_requests') !== '0') {
+    if (Date.now() > deadline) throw new Error('identity checks still queued after 15 s');
+    await sleep(20);
+  }
+}
+
 // A browser-like client: keeps cookies, never follows redirects by itself.
 class Client {
   // `base`: another front end of the same stack (the Apache test's https://127.0.0.1:PORT).
@@ -89,7 +100,8 @@ class Client {
       else this.cookies.set(name, value);
     }
   }
-  async request(method, urlPath, { form, headers = {}, body } = {}) {
+  // settle: after POST /forgot-id, wait for the identity check (false: time the answer alone).
+  async request(method, urlPath, { form, headers = {}, body, settle = true } = {}) {
     const h = { ...headers };
     if (this.cookies.size) h.cookie = this.cookieHeader();
     let payload = body;
@@ -100,6 +112,7 @@ class Client {
     const res = await fetch(this.base + urlPath, { method, headers: h, body: payload, redirect: 'manual' });
     this.remember(res);
     const text = await res.text();
+    if (settle && method === 'POST' && urlPath === '/forgot-id' && res.status === 303) await identityChecksDone();
     return { status: res.status, headers: res.headers, text, location: res.headers.get('location') };
   }
   get(p, o) { return this.request('GET', p, o); }
@@ -158,4 +171,4 @@ async function waitForMail(address, { timeoutMs = 15000, since = new Set() } = {
 function mailsTo(address) { return mailFiles().map(parseMail).filter((m) => m.to.includes(address)); }
 function sleep(ms) { return new Promise((r) => setTimeout(r, ms)); }
 
-module.exports = { env, baseUrl, mailDir, stack, sql, sqlValue, q, admin, createMember, Client, mailFiles, parseMail, waitForMail, mailsTo, sleep, repo };
+module.exports = { identityChecksDone, env, baseUrl, mailDir, stack, sql, sqlValue, q, admin, createMember, Client, mailFiles, parseMail, waitForMail, mailsTo, sleep, repo };

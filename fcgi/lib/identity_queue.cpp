@@ -1,0 +1,55 @@
+#include "identity_queue.h"
+
+namespace kosmo {
+namespace {
+
+const SqlStatement kQueueIdentity{
+    "identity_requests.insert",
+    "INSERT INTO identity_requests (card_symbol, card_number, birth_date, email, is_limited, ip, user_agent, "
+    "http_request_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6))"};
+// SKIP LOCKED lets the workers of one node pass each other; across Galera
+// nodes the DELETE below is what certifies a single owner.
+const SqlStatement kOldestIdentity{
+    "identity_requests.oldest",
+    "SELECT request_id, card_symbol, card_number, DATE_FORMAT(birth_date, '%Y-%m-%d') AS birth_date_iso, email, "
+    "is_limited, ip, user_agent, http_request_id FROM identity_requests ORDER BY request_id LIMIT 1 "
+    "FOR UPDATE SKIP LOCKED"};
+const SqlStatement kDeleteIdentity{"identity_requests.delete",
+                                   "DELETE FROM identity_requests WHERE request_id = ?"};
+
+}  // namespace
+
+void queue_identity(Transaction& tx, const IdentityInput& input, bool limited, const Request& request) {
+  sql::PreparedStatement& insert = tx.statement(kQueueIdentity);
+  insert.setString(1, input.card_symbol);
+  insert.setString(2, input.card_number);
+  insert.setString(3, input.birth_date);
+  insert.setString(4, input.email);
+  insert.setBoolean(5, limited);
+  insert.setString(6, request.remote_addr);
+  insert.setString(7, request.user_agent);
+  insert.setString(8, request.request_id);
+  insert.executeUpdate();
+}
+
+std::optional<QueuedIdentity> take_queued_identity(Transaction& tx) {
+  Rows rows = query(tx.statement(kOldestIdentity));
+  if (!rows->next()) return std::nullopt;
+  QueuedIdentity queued;
+  queued.request_id = rows->getUInt64("request_id");
+  queued.input.card_symbol = rows->getString("card_symbol").asStdString();
+  queued.input.card_number = rows->getString("card_number").asStdString();
+  queued.input.birth_date = rows->getString("birth_date_iso").asStdString();
+  queued.input.email = rows->getString("email").asStdString();
+  queued.limited = rows->getBoolean("is_limited");
+  queued.origin.remote_addr = nullable_string(*rows, "ip").value_or("");
+  queued.origin.user_agent = nullable_string(*rows, "user_agent").value_or("");
+  queued.origin.request_id = nullable_string(*rows, "http_request_id").value_or("");
+  rows.reset();
+  sql::PreparedStatement& remove = tx.statement(kDeleteIdentity);
+  remove.setUInt64(1, queued.request_id);
+  if (remove.executeUpdate() != 1) return std::nullopt;
+  return queued;
+}
+
+}  // namespace kosmo

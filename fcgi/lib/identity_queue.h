@@ -1,0 +1,31 @@
+// identity_queue: what 本人確認情報入力画面 hands to its background worker
+// (D1). The POST queues the typed identity in one INSERT, the same for every
+// member; the worker takes the oldest row and deletes it in the transaction
+// that matches it, issues the token and queues the mail, so a row is handled
+// exactly once, also when two web nodes' workers reach for it (on Galera the
+// loser's DELETE fails certification and the whole transaction is rerun).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+#include "db.h"
+#include "http.h"
+#include "identity.h"
+
+namespace kosmo {
+
+struct QueuedIdentity {
+  std::uint64_t request_id = 0;
+  IdentityInput input;  // normalised as typed (D10)
+  bool limited = false;
+  Request origin;       // remote_addr, user_agent and request_id of the POST, for the audit row
+};
+
+void queue_identity(Transaction& tx, const IdentityInput& input, bool limited, const Request& request);
+
+// The oldest queued identity, already deleted inside `tx`; nullopt when the
+// queue is empty (or another worker holds every row).
+std::optional<QueuedIdentity> take_queued_identity(Transaction& tx);
+
+}  // namespace kosmo
