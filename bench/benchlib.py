@@ -185,6 +185,14 @@ def procstat(pairs):
         out[name] = {"ticks": sum(s["ticks"] for s in samples), "processes": samples}
     out["_clk_tck"] = os.sysconf("SC_CLK_TCK")
     out["_time"] = time.time()
+    # The whole machine's busy and total jiffies (all CPUs), to tell how much
+    # of it other people's work took during a run.
+    with open("/proc/stat") as f:
+        values = [int(v) for v in f.readline().split()[1:9]]
+    user, nice, system, idle, iowait, irq, softirq, steal = values
+    # irq/softirq time is the kernel's network work (loopback TCP), mostly
+    # for the bench itself, and is not in any process's ticks: kept apart.
+    out["_machine"] = {"busy": user + nice + system + steal, "irq": irq + softirq, "total": sum(values)}
     print(json.dumps(out))
 
 
@@ -408,6 +416,13 @@ def summarize(results_dir):
             "mariadbd": cpu_us(run, "mariadbd", requests),
             "wrk": wrk_ticks * 1_000_000 / run["cpu_before"]["_clk_tck"] / requests if requests else None,
         }
+        ours = sum(run["cpu_after"][k]["ticks"] - run["cpu_before"][k]["ticks"]
+                   for k in run["cpu_before"] if not k.startswith("_") and k in run["cpu_after"])
+        m0, m1 = run["cpu_before"].get("_machine"), run["cpu_after"].get("_machine")
+        run["others"] = None
+        if m0 and m1 and m1["total"] > m0["total"]:
+            busy = m1["busy"] - m0["busy"]
+            run["others"] = max(0.0, (busy - ours - wrk_ticks) / (m1["total"] - m0["total"]))
     hello = {(r["round"], r["connections"]): r["rate"] for r in runs if r["kind"] == "hello"}
     for run in runs:
         base = hello.get((run["round"], run["connections"]))
@@ -418,8 +433,11 @@ def summarize(results_dir):
     add = lines.append
     add(f"# Bench {meta['started_utc']}")
     add("")
-    add(f"Machine: {meta['machine']}. Load average before: {meta['load_before']}, after: {meta.get('load_after', '-')}"
-        f" (highest seen at a run's start: {max(r['load'][0] for r in runs):.2f}).")
+    others = [r["others"] for r in runs if r.get("others") is not None]
+    add(f"Machine: {meta['machine']}. Load average before the bench: {meta['load_before']}, after:"
+        f" {meta.get('load_after', '-')}. Other processes took {min(others) * 100 if others else 0:.0f}-"
+        f"{max(others) * 100 if others else 0:.0f} % of the machine's CPU during the runs"
+        f" (mean {sum(others) / len(others) * 100 if others else 0:.0f} %).")
     add(f"Commit: {meta['commit']}{' (work tree has changes)' if meta.get('dirty') else ''}. "
         f"wrk {meta['wrk_version']}: keep-alive, {meta['threads']} threads, {meta['duration']} per run, "
         f"{meta['rounds']} rounds, over {meta['scheme']} on 127.0.0.1 through nginx.")
@@ -434,16 +452,19 @@ def summarize(results_dir):
     add("req/s counts the row's own requests (POST rows: the POSTs answered 303, without the few form GETs that"
         " fetch the CSRF token first); 'of hello' is that rate over the hello world's in the same round and at"
         " the same connections. CPU is microseconds per request from /proc/PID/stat (utime+stime, all threads),"
-        " 'program' being the screen's own process.")
+        " 'program' being the screen's own process. 'others' CPU' is the share of the machine's CPU time that"
+        " processes outside the bench took during the run (other people's builds and tests on this shared"
+        " machine): the higher, the noisier the row.")
     add("")
-    add("| row | conns | round | req/s | of hello | p50 ms | p99 ms | nginx µs | program µs | mariadbd µs | wrk µs | check |")
-    add("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    add("| row | conns | round | req/s | of hello | p50 ms | p99 ms | nginx µs | program µs | mariadbd µs | wrk µs | others' CPU | check |")
+    add("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for r in runs:
         w = r["wrk"]
         add(f"| {r['label']} | {r['connections']} | {r['round']} | {fmt(r['rate'])} | "
             f"{fmt(r['fraction'] * 100, 1) + ' %' if r['fraction'] is not None else '-'} | "
             f"{w['p50_us'] / 1000:.2f} | {w['p99_us'] / 1000:.2f} | {fmt(r['cpu']['nginx'])} | "
             f"{fmt(r['cpu']['program'])} | {fmt(r['cpu']['mariadbd'])} | {fmt(r['cpu']['wrk'])} | "
+            f"{fmt(r['others'] * 100 if r['others'] is not None else None)} % | "
             f"{'ok' if not r['problems'] else 'FAILED'} |")
     add("")
     logins = [r for r in runs if r["kind"] == "login_post"]
