@@ -29,7 +29,7 @@ KOSMO_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 # The FastCGI screen programs, without the kosmo- prefix. The one list: socket
 # and log names follow it. Routes are in nginx/kosmo-site.conf.in.
-KOSMO_SCREENS=(login password-change mypage forgot-id id-notice password-reset)
+KOSMO_SCREENS=(login password-change mypage forgot-id id-notice password-reset metrics)
 
 # ---------------------------------------------------------------- helpers ---
 
@@ -215,7 +215,7 @@ render_template() {
 stack_prepare() {
   _kosmo_env
   _check_socket_paths || return 1
-  mkdir -p -- "$_RUN" "$_LOG" "$_ETC" "$_TLS" "$_DB_DIR" "$_NGINX_DIR" "$_MAIL" || return 1
+  mkdir -p -- "$_RUN" "$_RUN/stats" "$_LOG" "$_ETC" "$_TLS" "$_DB_DIR" "$_NGINX_DIR" "$_MAIL" || return 1
   chmod 700 "$_ETC" || return 1
 
   if [ ! -s "$_SECRETS" ]; then
@@ -233,6 +233,7 @@ stack_prepare() {
     printf '%s\n' \
       "public_base_url = ${KOSMO_PUBLIC_URL:-https://127.0.0.1:$KOSMO_HTTPS_PORT}" \
       "templates_dir = $KOSMO_REPO/templates" \
+      "stats_dir = $_RUN/stats" \
       "sql_dir = $KOSMO_REPO/sql" \
       "common_passwords_file = $KOSMO_REPO/data/common-passwords.txt" \
       "workers = 4" \

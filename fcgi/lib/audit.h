@@ -38,4 +38,8 @@ void audit(Transaction& tx, AuditEvent event, std::string_view outcome, std::opt
 void audit_system(Transaction& tx, AuditEvent event, std::string_view outcome,
                   std::optional<std::uint64_t> member_id, std::string_view detail = {});
 
+// How many events of a kind (and outcome, when not empty) were recorded,
+// for the metrics page: uses idx_audit_events_event.
+std::uint64_t count_audit_events(Transaction& tx, AuditEvent event, std::string_view outcome = {});
+
 }  // namespace kosmo

@@ -129,6 +129,7 @@ Setter header_text(std::string Config::*field) {
 const std::map<std::string, Setter, std::less<>>& main_keys() {
   static const std::map<std::string, Setter, std::less<>> keys = {
       {"templates_dir", nonempty_text(&Config::templates_dir)},
+      {"stats_dir", text(&Config::stats_dir)},
       {"sql_dir", nonempty_text(&Config::sql_dir)},
       {"common_passwords_file", nonempty_text(&Config::common_passwords_file)},
       {"public_base_url",

@@ -51,6 +51,9 @@ struct Config {
 
   // Where the program finds its own files.
   std::string templates_dir = "/usr/share/kosmo/templates";
+  // Each program's request counters for the metrics page (fcgi/lib/stats);
+  // empty: no counters.
+  std::string stats_dir;
   std::string sql_dir = "/usr/share/kosmo/sql";
   std::string common_passwords_file = "/usr/share/kosmo/data/common-passwords.txt";
 

@@ -17,7 +17,15 @@ const SqlStatement kOldestIdentity{
 const SqlStatement kDeleteIdentity{"identity_requests.delete",
                                    "DELETE FROM identity_requests WHERE request_id = ?"};
 
+const SqlStatement kCountQueued{"identity_requests.count", "SELECT COUNT(*) AS n FROM identity_requests"};
+
 }  // namespace
+
+std::uint64_t queued_identity_count(Transaction& tx) {
+  Rows rows = query(tx.statement(kCountQueued));
+  rows->next();
+  return rows->getUInt64("n");
+}
 
 void queue_identity(Transaction& tx, const IdentityInput& input, bool limited, const Request& request) {
   sql::PreparedStatement& insert = tx.statement(kQueueIdentity);

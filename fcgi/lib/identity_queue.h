@@ -28,4 +28,7 @@ void queue_identity(Transaction& tx, const IdentityInput& input, bool limited, c
 // queue is empty (or another worker holds every row).
 std::optional<QueuedIdentity> take_queued_identity(Transaction& tx);
 
+// Identities waiting for the background check (normally 0: for the metrics page).
+std::uint64_t queued_identity_count(Transaction& tx);
+
 }  // namespace kosmo

@@ -13,7 +13,18 @@ const SqlStatement kInsertMail{
     "INSERT INTO mail_outbox (kind, member_id, to_address, subject, body, message_id, status, attempts, "
     "next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, 'queued', 0, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))"};
 
+const SqlStatement kOutboxDepth{
+    "outbox.depth",
+    "SELECT COUNT(*) AS waiting, COALESCE(TIMESTAMPDIFF(SECOND, MIN(created_at), UTC_TIMESTAMP(6)), 0) AS oldest "
+    "FROM mail_outbox WHERE status IN ('queued', 'sending')"};
+
 }  // namespace
+
+OutboxDepth outbox_depth(Transaction& tx) {
+  Rows rows = query(tx.statement(kOutboxDepth));
+  rows->next();
+  return {rows->getUInt64("waiting"), rows->getUInt64("oldest")};
+}
 
 std::string_view to_string(MailKind kind) {
   switch (kind) {

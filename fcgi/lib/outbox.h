@@ -31,4 +31,12 @@ std::string mail_template_name(MailKind kind);
 void enqueue_mail(Transaction& tx, const Config& config, MailKind kind, std::uint64_t member_id,
                            const std::string& to_address, ctemplate::TemplateDictionary& dict);
 
+// The queue as the metrics page shows it: mails waiting (queued or being
+// sent) and the age of the oldest one, from the database clock.
+struct OutboxDepth {
+  std::uint64_t waiting = 0;
+  std::uint64_t oldest_age_seconds = 0;
+};
+OutboxDepth outbox_depth(Transaction& tx);
+
 }  // namespace kosmo

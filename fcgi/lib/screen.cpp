@@ -35,6 +35,7 @@
 #include "form.h"
 #include "log.h"
 #include "page.h"
+#include "stats.h"
 
 namespace kosmo {
 namespace {
@@ -162,6 +163,7 @@ struct Server {
   int stop_fd = -1;
   std::mutex accept_mutex;
   std::atomic<int> exit_code{0};
+  std::unique_ptr<ScreenStats> stats;  // counters for the metrics page
 };
 
 Response security_headers(Response response) {
@@ -426,6 +428,7 @@ void worker_loop(Server& server, Connection& db) {
       break;
     }
     const bool head_only = param(fcgi, "REQUEST_METHOD") == "HEAD";
+    const auto started = std::chrono::steady_clock::now();
     Response response;
     try {
       response = handle_request(server, db, fcgi);
@@ -435,6 +438,10 @@ void worker_loop(Server& server, Connection& db) {
       Request blank;
       response = error_page(blank, 500, "SERVER_ERROR");
     }
+    // Counted before the answer leaves, so a client that has its answer
+    // also finds it in the metrics.
+    server.stats->record(response.status, static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                              std::chrono::steady_clock::now() - started).count()));
     write_response(fcgi, std::move(response), head_only);
     FCGX_Finish_r(&fcgi);
   }
@@ -554,6 +561,11 @@ int run_screen(const ScreenSpec& screen, int argc, char** argv) {
   ::signal(SIGPIPE, SIG_IGN);  // nginx closing early must not kill us
 
   Server server(screen, config);
+  try {
+    server.stats = std::make_unique<ScreenStats>(config.stats_dir, screen.name);
+  } catch (const std::exception& e) {
+    die(EX_CANTCREAT, "stats_unavailable", {{"error", e.what()}});
+  }
   server.listen_fd = acquire_listen_socket(options);
   server.stop_fd = ::eventfd(0, EFD_CLOEXEC);
   if (FCGX_Init() != 0) die(EX_SOFTWARE, "fcgx_init_failed", {});

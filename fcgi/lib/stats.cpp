@@ -1,0 +1,83 @@
+#include "stats.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <stdexcept>
+
+namespace kosmo {
+namespace {
+
+constexpr std::uint64_t kMagic = 0x6b6f736d6f310001;  // "kosmo1", layout version 1
+
+static_assert(std::atomic<std::uint64_t>::is_always_lock_free, "shared counters need lock-free atomics");
+
+std::size_t bucket_of(std::uint64_t micros) {
+  for (std::size_t i = 0; i < std::size(kLatencyBuckets); ++i)
+    if (static_cast<double>(micros) <= kLatencyBuckets[i] * 1e6) return i;
+  return kBucketCount - 1;
+}
+
+}  // namespace
+
+ScreenStats::ScreenStats(const std::string& dir, std::string_view screen) {
+  if (dir.empty()) return;
+  const std::string path = dir + "/" + std::string(screen) + ".stats";
+  // A fresh file each start: counters are per process life, as Prometheus
+  // counters are (a restart is a reset it understands).
+  const std::string tmp = path + ".new";
+  const int fd = ::open(tmp.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+  if (fd < 0) throw std::runtime_error("stats file " + tmp + ": " + std::strerror(errno));
+  void* mapped = MAP_FAILED;
+  if (::ftruncate(fd, sizeof(StatsBlock)) == 0)
+    mapped = ::mmap(nullptr, sizeof(StatsBlock), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  ::close(fd);
+  if (mapped == MAP_FAILED) throw std::runtime_error("stats file " + tmp + ": " + std::strerror(errno));
+  block_ = static_cast<StatsBlock*>(mapped);  // zero-filled by ftruncate
+  block_->magic.store(kMagic);
+  if (::rename(tmp.c_str(), path.c_str()) != 0) throw std::runtime_error("stats file " + path + ": " + std::strerror(errno));
+}
+
+ScreenStats::~ScreenStats() {
+  if (block_) ::munmap(block_, sizeof(StatsBlock));
+}
+
+void ScreenStats::record(int status, std::uint64_t micros) {
+  if (!block_) return;
+  const int status_class = status / 100;
+  if (status_class >= 1 && status_class <= 5) block_->by_status_class[status_class].fetch_add(1, std::memory_order_relaxed);
+  block_->latency_buckets[bucket_of(micros)].fetch_add(1, std::memory_order_relaxed);
+  block_->latency_micros_sum.fetch_add(micros, std::memory_order_relaxed);
+}
+
+std::vector<ScreenFigures> read_all_stats(const std::string& dir) {
+  std::vector<ScreenFigures> all;
+  std::error_code ignored;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ignored)) {
+    if (entry.path().extension() != ".stats") continue;
+    const int fd = ::open(entry.path().c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) continue;
+    void* mapped = MAP_FAILED;
+    if (std::filesystem::file_size(entry.path(), ignored) == sizeof(StatsBlock))
+      mapped = ::mmap(nullptr, sizeof(StatsBlock), PROT_READ, MAP_SHARED, fd, 0);
+    ::close(fd);
+    if (mapped == MAP_FAILED) continue;
+    const auto* block = static_cast<const StatsBlock*>(mapped);
+    if (block->magic.load() == kMagic) {
+      ScreenFigures figures;
+      figures.screen = entry.path().stem().string();
+      for (int i = 1; i <= 5; ++i) figures.by_status_class[i] = block->by_status_class[i].load();
+      for (std::size_t i = 0; i < kBucketCount; ++i) figures.latency_buckets[i] = block->latency_buckets[i].load();
+      figures.latency_micros_sum = block->latency_micros_sum.load();
+      all.push_back(std::move(figures));
+    }
+    ::munmap(mapped, sizeof(StatsBlock));
+  }
+  return all;
+}
+
+}  // namespace kosmo
