@@ -61,7 +61,7 @@ BOOST_AUTO_TEST_CASE(nul_and_control_characters_are_refused) {
 
 BOOST_AUTO_TEST_CASE(more_fields_than_the_limit_are_refused) {
   std::string body;
-  for (int i = 0; i < 33; ++i) body += "f" + std::to_string(i) + "=1&";
+  for (int i = 0; i < 33; ++i) body.append("f").append(std::to_string(i)).append("=1&");
   BOOST_TEST(parse_urlencoded(body).error == FormError::TooManyFields);
   BOOST_TEST(parse_urlencoded(body, 40).error == FormError::None);
 }
