@@ -228,7 +228,10 @@ struct Dispatch {
 
 Dispatch find_route(const ScreenSpec& screen, const Request& request) {
   Dispatch found;
-  const std::string_view method = request.method == "HEAD" ? "GET" : request.method;
+  // Both arms are string_views: a const char* and a std::string would make a
+  // temporary std::string, and the view would outlive it (found by ASan).
+  const std::string_view method =
+      request.method == "HEAD" ? std::string_view("GET") : std::string_view(request.method);
   for (const Route& route : screen.routes) {
     if (route.path != request.path) continue;
     if (!found.allow.empty()) found.allow += ", ";
@@ -561,11 +564,6 @@ int run_screen(const ScreenSpec& screen, int argc, char** argv) {
   ::signal(SIGPIPE, SIG_IGN);  // nginx closing early must not kill us
 
   Server server(screen, config);
-  try {
-    server.stats = std::make_unique<ScreenStats>(config.stats_dir, screen.name);
-  } catch (const std::exception& e) {
-    die(EX_CANTCREAT, "stats_unavailable", {{"error", e.what()}});
-  }
   server.listen_fd = acquire_listen_socket(options);
   server.stop_fd = ::eventfd(0, EFD_CLOEXEC);
   if (FCGX_Init() != 0) die(EX_SOFTWARE, "fcgx_init_failed", {});
@@ -584,6 +582,12 @@ int run_screen(const ScreenSpec& screen, int argc, char** argv) {
         {{"errno", std::to_string(e.getErrorCode())}, {"sqlstate", e.getSQLState()}});
   }
 
+  // Last of the start-up steps: a start that fails earlier leaves no file.
+  try {
+    server.stats = std::make_unique<ScreenStats>(config.stats_dir, screen.name);
+  } catch (const std::exception& e) {
+    die(EX_CANTCREAT, "stats_unavailable", {{"error", e.what()}});
+  }
   std::vector<std::thread> workers;
   for (auto& connection : connections)
     workers.emplace_back(worker_loop, std::ref(server), std::ref(*connection));

@@ -1,10 +1,14 @@
 #include "stats.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <map>
+
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <stdexcept>
@@ -22,13 +26,17 @@ std::size_t bucket_of(std::uint64_t micros) {
   return kBucketCount - 1;
 }
 
+// kill(pid, 0): 0 or EPERM (another user namespace under systemd) means the
+// process still runs.
+bool process_alive(long pid) { return pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM); }
+
 }  // namespace
 
 ScreenStats::ScreenStats(const std::string& dir, std::string_view screen) {
   if (dir.empty()) return;
-  const std::string path = dir + "/" + std::string(screen) + ".stats";
-  // A fresh file each start: counters are per process life, as Prometheus
-  // counters are (a restart is a reset it understands).
+  const std::string path = dir + "/" + std::string(screen) + "." + std::to_string(::getpid()) + ".stats";
+  // Counters live as long as the process, as Prometheus counters do (a
+  // restart is a reset it understands).
   const std::string tmp = path + ".new";
   const int fd = ::open(tmp.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
   if (fd < 0) throw std::runtime_error("stats file " + tmp + ": " + std::strerror(errno));
@@ -40,10 +48,13 @@ ScreenStats::ScreenStats(const std::string& dir, std::string_view screen) {
   block_ = static_cast<StatsBlock*>(mapped);  // zero-filled by ftruncate
   block_->magic.store(kMagic);
   if (::rename(tmp.c_str(), path.c_str()) != 0) throw std::runtime_error("stats file " + path + ": " + std::strerror(errno));
+  path_ = path;
 }
 
 ScreenStats::~ScreenStats() {
-  if (block_) ::munmap(block_, sizeof(StatsBlock));
+  if (!block_) return;
+  ::munmap(block_, sizeof(StatsBlock));
+  ::unlink(path_.c_str());
 }
 
 void ScreenStats::record(int status, std::uint64_t micros) {
@@ -55,10 +66,19 @@ void ScreenStats::record(int status, std::uint64_t micros) {
 }
 
 std::vector<ScreenFigures> read_all_stats(const std::string& dir) {
-  std::vector<ScreenFigures> all;
+  std::map<std::string, ScreenFigures> by_screen;
   std::error_code ignored;
   for (const auto& entry : std::filesystem::directory_iterator(dir, ignored)) {
+    // <screen>.<pid>.stats
     if (entry.path().extension() != ".stats") continue;
+    const std::filesystem::path stem = entry.path().stem();
+    const std::string screen = stem.stem().string();
+    const std::string pid_text = stem.extension().string();
+    const long pid = pid_text.size() > 1 ? std::strtol(pid_text.c_str() + 1, nullptr, 10) : 0;
+    if (!process_alive(pid)) {
+      std::filesystem::remove(entry.path(), ignored);
+      continue;
+    }
     const int fd = ::open(entry.path().c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) continue;
     void* mapped = MAP_FAILED;
@@ -68,15 +88,16 @@ std::vector<ScreenFigures> read_all_stats(const std::string& dir) {
     if (mapped == MAP_FAILED) continue;
     const auto* block = static_cast<const StatsBlock*>(mapped);
     if (block->magic.load() == kMagic) {
-      ScreenFigures figures;
-      figures.screen = entry.path().stem().string();
-      for (int i = 1; i <= 5; ++i) figures.by_status_class[i] = block->by_status_class[i].load();
-      for (std::size_t i = 0; i < kBucketCount; ++i) figures.latency_buckets[i] = block->latency_buckets[i].load();
-      figures.latency_micros_sum = block->latency_micros_sum.load();
-      all.push_back(std::move(figures));
+      ScreenFigures& figures = by_screen[screen];
+      figures.screen = screen;
+      for (int i = 1; i <= 5; ++i) figures.by_status_class[i] += block->by_status_class[i].load();
+      for (std::size_t i = 0; i < kBucketCount; ++i) figures.latency_buckets[i] += block->latency_buckets[i].load();
+      figures.latency_micros_sum += block->latency_micros_sum.load();
     }
     ::munmap(mapped, sizeof(StatsBlock));
   }
+  std::vector<ScreenFigures> all;
+  for (auto& [screen, figures] : by_screen) all.push_back(std::move(figures));
   return all;
 }
 

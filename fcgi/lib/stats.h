@@ -1,5 +1,5 @@
 // stats: each screen program's request counters and latency histogram, kept
-// in a small shared-memory file (<stats_dir>/<screen>.stats) so that the
+// in a small shared-memory file (<stats_dir>/<screen>.<pid>.stats) so that the
 // metrics page (kosmo-metrics) can read every program's figures without a
 // request to each of them, and without a database write per request.
 // Lock-free: every field is a 64-bit atomic in the mapped page.
@@ -28,8 +28,10 @@ struct StatsBlock {
 
 class ScreenStats {
  public:
-  // Maps <dir>/<screen>.stats, created (or reset) by this program at start.
-  // An empty dir disables the counters. Throws std::runtime_error on failure.
+  // Maps <dir>/<screen>.<pid>.stats, created by this process at start and
+  // removed at its exit; one file per process, so a second instance of a
+  // screen (a restart overlapping the old one) never takes over another's
+  // file. An empty dir disables the counters. Throws std::runtime_error.
   ScreenStats(const std::string& dir, std::string_view screen);
   ~ScreenStats();
   ScreenStats(const ScreenStats&) = delete;
@@ -39,6 +41,7 @@ class ScreenStats {
 
  private:
   StatsBlock* block_ = nullptr;
+  std::string path_;
 };
 
 struct ScreenFigures {
@@ -48,7 +51,10 @@ struct ScreenFigures {
   std::uint64_t latency_micros_sum = 0;
 };
 
-// Reads every <dir>/*.stats file (a snapshot; counters keep moving).
+// Reads every live process's file in `dir` and adds them up per screen (a
+// snapshot; counters keep moving). Files of processes that are gone (a
+// crash, SIGKILL) are skipped and removed: their counts leave the sums, which
+// Prometheus treats as a counter reset.
 std::vector<ScreenFigures> read_all_stats(const std::string& dir);
 
 }  // namespace kosmo
