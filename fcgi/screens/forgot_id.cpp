@@ -88,30 +88,38 @@ IdentityMatch check_identity(Transaction& tx, const QueuedIdentity& queued) {
                         input.email);  // R1
 }
 
-// One queued identity in one transaction: the row is deleted, and for an
-// eligible member older URLs are superseded (R8), a new token is issued and
-// ログインID再通知のお知らせ is queued for kosmo-mailer (D11). Returns false
-// when the queue is empty.
-bool check_next_identity(BackgroundWork& work) {
-  Transaction tx(work.db);
-  const std::optional<QueuedIdentity> queued = take_queued_identity(tx);
-  if (!queued) {
-    tx.commit();
-    return false;
-  }
-  const IdentityMatch match = check_identity(tx, *queued);
+// One queued identity, inside the caller's transaction: its row is already
+// deleted; for an eligible member older URLs are superseded (R8), a new token
+// is issued and ログインID再通知のお知らせ is queued for kosmo-mailer (D11).
+void check_one_identity(Transaction& tx, const Config& config, const QueuedIdentity& queued) {
+  const IdentityMatch match = check_identity(tx, queued);
   if (match.outcome == IdentityOutcome::Matched) {
-    const IssuedToken token = issue_id_notice_token(tx, match.member->member_id, work.config.token_ttl);
+    const IssuedToken token = issue_id_notice_token(tx, match.member->member_id, config.token_ttl);
     ctemplate::TemplateDictionary mail("id_notice");
     mail.SetValue("TOKEN", token.url_value);  // in a URL built from public_base_url, never Host (D13)
-    set_duration(mail, "TOKEN_TTL", work.config.token_ttl);
+    set_duration(mail, "TOKEN_TTL", config.token_ttl);
     // The stored address, never the typed one (D10, CVE-2019-19844).
-    enqueue_mail(tx, work.config, MailKind::IdNotice, match.member->member_id, *match.member->email, mail);
+    enqueue_mail(tx, config, MailKind::IdNotice, match.member->member_id, *match.member->email, mail);
   }
   audit(tx, AuditEvent::IdentityCheck, to_string(match.outcome),
-        match.member ? std::optional(match.member->member_id) : std::nullopt, queued->origin, match.detail);
+        match.member ? std::optional(match.member->member_id) : std::nullopt, queued.origin, match.detail);
+}
+
+// Up to kIdentityBatch queued identities in one transaction, oldest first:
+// one COMMIT (one log flush) for the batch keeps the checks up with a wave
+// of answers (measured: one commit per check managed about 440 checks/s
+// against 1,960 answers/s). Returns false when the queue was empty.
+bool check_next_identities(BackgroundWork& work) {
+  constexpr int kIdentityBatch = 20;
+  Transaction tx(work.db);
+  int checked = 0;
+  for (; checked < kIdentityBatch; ++checked) {
+    const std::optional<QueuedIdentity> queued = take_queued_identity(tx);
+    if (!queued) break;
+    check_one_identity(tx, work.config, *queued);
+  }
   tx.commit();
-  return true;
+  return checked > 0;
 }
 
 // The background loop of kosmo-forgot-id: drain the queue, then sleep until a
@@ -123,7 +131,7 @@ void check_queued_identities(BackgroundWork& work) {
   do {
     for (;;) {
       try {
-        if (!check_next_identity(work)) break;
+        if (!check_next_identities(work)) break;
       } catch (const sql::SQLException& e) {
         log_event(LogLevel::Warn, "identity_check_retry",
                   {{"errno", std::to_string(e.getErrorCode())}, {"sqlstate", e.getSQLState()}});
