@@ -5,6 +5,8 @@
 #include <cppconn/exception.h>
 #include <cppconn/statement.h>
 
+#include <stdexcept>
+
 #include "log.h"
 
 namespace kosmo {
@@ -109,7 +111,10 @@ void Connection::open() {
       // page after a login or a token POST that reaches another node could
       // miss the row just committed. Every START TRANSACTION and SELECT first
       // waits until this node has applied what the cluster had committed.
-      if (config_.db_causal_reads && is_galera_node(*plain_)) plain_->execute("SET SESSION wsrep_sync_wait = 1");
+      const bool causal_reads = config_.db_causal_reads && is_galera_node(*plain_);
+      if (causal_reads) plain_->execute("SET SESSION wsrep_sync_wait = 1");
+      implicit_begin_ = prepare_ == Prepare::AtConnect && !causal_reads;
+      plain_->execute(implicit_begin_ ? "SET SESSION autocommit = 0" : "SET SESSION autocommit = 1");
       statements_.clear();
       statements_.resize(registered_statements().size());
       if (prepare_ == Prepare::AtConnect)
@@ -146,7 +151,19 @@ void Connection::reconnect() {
 }
 
 sql::PreparedStatement& Connection::statement(const SqlStatement& which) {
-  if (!conn_) open();
+  if (!conn_) {
+    // Dropped after a failure (a request or health check that could not
+    // reconnect). Inside a Transaction with implicit begin nothing of it has
+    // reached a server yet, so it simply starts on the new connection.
+    const bool was_in_transaction = in_transaction_;
+    open();
+    in_transaction_ = was_in_transaction;
+  }
+  // With autocommit = 0 a statement outside a Transaction would open one
+  // that nothing ends, holding its metadata locks (a migration would hang).
+  if (implicit_begin_ && !in_transaction_)
+    throw std::logic_error(std::string("db: statement outside a transaction: ") + which.name());
+  statement_ran_ = true;
   if (!statements_.at(which.index())) prepare(which);
   sql::PreparedStatement* prepared = statements_[which.index()].get();
   prepared->clearParameters();
@@ -159,13 +176,19 @@ void Connection::execute(std::string_view sql_text) {
 }
 
 Transaction::Transaction(Connection& db) : db_(db) {
-  db_.execute("START TRANSACTION");
+  if (!db_.implicit_begin_) db_.execute("START TRANSACTION");
   db_.in_transaction_ = true;
+  db_.statement_ran_ = false;
 }
+
+// With implicit begin, a transaction that ran no statement was never opened:
+// nothing to send.
+bool Transaction::opened() const { return !db_.implicit_begin_ || db_.statement_ran_; }
 
 Transaction::~Transaction() {
   if (done_) return;
   db_.in_transaction_ = false;
+  if (!opened()) return;
   try {
     db_.execute("ROLLBACK");
   } catch (const sql::SQLException&) {
@@ -174,8 +197,10 @@ Transaction::~Transaction() {
 }
 
 void Transaction::commit() {
-  db_.commit_attempted_ = true;
-  db_.execute("COMMIT");
+  if (opened()) {
+    db_.commit_attempted_ = true;
+    db_.execute("COMMIT");
+  }
   done_ = true;
   db_.in_transaction_ = false;
 }
