@@ -9,10 +9,10 @@ const SqlStatement kQueueIdentity{
     "http_request_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6))"};
 // SKIP LOCKED lets the workers of one node pass each other; across Galera
 // nodes the DELETE below is what certifies a single owner.
-const SqlStatement kOldestIdentity{
-    "identity_requests.oldest",
+const SqlStatement kOldestIdentities{
+    "identity_requests.oldest_batch",
     "SELECT request_id, card_symbol, card_number, DATE_FORMAT(birth_date, '%Y-%m-%d') AS birth_date_iso, email, "
-    "is_limited, ip, user_agent, http_request_id FROM identity_requests ORDER BY request_id LIMIT 1 "
+    "is_limited, ip, user_agent, http_request_id FROM identity_requests ORDER BY request_id LIMIT ? "
     "FOR UPDATE SKIP LOCKED"};
 const SqlStatement kDeleteIdentity{"identity_requests.delete",
                                    "DELETE FROM identity_requests WHERE request_id = ?"};
@@ -40,24 +40,33 @@ void queue_identity(Transaction& tx, const IdentityInput& input, bool limited, c
   insert.executeUpdate();
 }
 
-std::optional<QueuedIdentity> take_queued_identity(Transaction& tx) {
-  Rows rows = query(tx.statement(kOldestIdentity));
-  if (!rows->next()) return std::nullopt;
-  QueuedIdentity queued;
-  queued.request_id = rows->getUInt64("request_id");
-  queued.input.card_symbol = rows->getString("card_symbol").asStdString();
-  queued.input.card_number = rows->getString("card_number").asStdString();
-  queued.input.birth_date = rows->getString("birth_date_iso").asStdString();
-  queued.input.email = rows->getString("email").asStdString();
-  queued.limited = rows->getBoolean("is_limited");
-  queued.origin.remote_addr = nullable_string(*rows, "ip").value_or("");
-  queued.origin.user_agent = nullable_string(*rows, "user_agent").value_or("");
-  queued.origin.request_id = nullable_string(*rows, "http_request_id").value_or("");
+std::vector<QueuedIdentity> take_queued_identities(Transaction& tx, int batch) {
+  sql::PreparedStatement& select = tx.statement(kOldestIdentities);
+  select.setInt(1, batch);
+  Rows rows = query(select);
+  std::vector<QueuedIdentity> taken;
+  while (rows->next()) {
+    QueuedIdentity& queued = taken.emplace_back();
+    queued.request_id = rows->getUInt64("request_id");
+    queued.input.card_symbol = rows->getString("card_symbol").asStdString();
+    queued.input.card_number = rows->getString("card_number").asStdString();
+    queued.input.birth_date = rows->getString("birth_date_iso").asStdString();
+    queued.input.email = rows->getString("email").asStdString();
+    queued.limited = rows->getBoolean("is_limited");
+    queued.origin.remote_addr = nullable_string(*rows, "ip").value_or("");
+    queued.origin.user_agent = nullable_string(*rows, "user_agent").value_or("");
+    queued.origin.request_id = nullable_string(*rows, "http_request_id").value_or("");
+  }
   rows.reset();
+  // Rows locked by our SELECT: each DELETE removes exactly its row (on
+  // Galera another node's worker may have taken it too; certification then
+  // fails one of the two transactions, which is rerun).
   sql::PreparedStatement& remove = tx.statement(kDeleteIdentity);
-  remove.setUInt64(1, queued.request_id);
-  if (remove.executeUpdate() != 1) return std::nullopt;
-  return queued;
+  for (const QueuedIdentity& queued : taken) {
+    remove.setUInt64(1, queued.request_id);
+    remove.executeUpdate();
+  }
+  return taken;
 }
 
 }  // namespace kosmo

@@ -1,13 +1,13 @@
 // identity_queue: what 本人確認情報入力画面 hands to its background worker
 // (D1). The POST queues the typed identity in one INSERT, the same for every
-// member; the worker takes the oldest row and deletes it in the transaction
+// member; a worker takes the oldest rows and deletes them in the transaction
 // that matches it, issues the token and queues the mail, so a row is handled
 // exactly once, also when two web nodes' workers reach for it (on Galera the
 // loser's DELETE fails certification and the whole transaction is rerun).
 #pragma once
 
 #include <cstdint>
-#include <optional>
+#include <vector>
 
 #include "db.h"
 #include "http.h"
@@ -24,9 +24,10 @@ struct QueuedIdentity {
 
 void queue_identity(Transaction& tx, const IdentityInput& input, bool limited, const Request& request);
 
-// The oldest queued identity, already deleted inside `tx`; nullopt when the
-// queue is empty (or another worker holds every row).
-std::optional<QueuedIdentity> take_queued_identity(Transaction& tx);
+// Up to `batch` of the oldest queued identities, oldest first, already
+// deleted inside `tx`; none when the queue is empty (or other workers hold
+// every row). One SELECT for the batch, one DELETE per row.
+std::vector<QueuedIdentity> take_queued_identities(Transaction& tx, int batch);
 
 // Identities waiting for the background check (normally 0: for the metrics page).
 std::uint64_t queued_identity_count(Transaction& tx);

@@ -28,6 +28,7 @@
 #include <mutex>
 #include <random>
 #include <thread>
+#include <utility>
 
 #include "client_ip.h"
 #include "crypto.h"
@@ -202,8 +203,12 @@ Response health_check(Connection& db, const Request& request) {
   }
   for (int attempt = 1;; ++attempt) {
     try {
-      Rows rows = query(db.statement(kHealthPing));
-      if (rows->next()) return health_answer(200, "ok");
+      Transaction tx(db);
+      Rows rows = query(tx.statement(kHealthPing));
+      const bool answered = rows->next();
+      rows.reset();
+      tx.commit();
+      if (answered) return health_answer(200, "ok");
     } catch (const sql::SQLException& e) {
       // A connection left stale by a database restart is not a failure of
       // the database: one reconnect, as a request would do.
@@ -412,6 +417,10 @@ void stop_all(Server& server) {
   (void)ignored;
 }
 
+// Set by wake_background() in a worker; acted on once the answer is sent.
+thread_local bool wake_after_answer = false;
+void notify_background();
+
 void worker_loop(Server& server, Connection& db) {
   db_thread_init();
   FCGX_Request fcgi;
@@ -447,6 +456,7 @@ void worker_loop(Server& server, Connection& db) {
                                               std::chrono::steady_clock::now() - started).count()));
     write_response(fcgi, std::move(response), head_only);
     FCGX_Finish_r(&fcgi);
+    if (std::exchange(wake_after_answer, false)) notify_background();
   }
   FCGX_Free(&fcgi, 1);
   db_thread_end();
@@ -497,7 +507,10 @@ bool BackgroundWork::wait(int milliseconds) {
   return !signal.stopping;
 }
 
-void wake_background() {
+void wake_background() { wake_after_answer = true; }
+
+namespace {
+void notify_background() {
   BackgroundSignal& signal = background_signal();
   {
     std::lock_guard<std::mutex> lock(signal.mutex);
@@ -505,6 +518,7 @@ void wake_background() {
   }
   signal.changed.notify_one();
 }
+}  // namespace
 
 Response render_page(Context& ctx, std::string_view template_name, ctemplate::TemplateDictionary& dict, int status) {
   dict.SetValue("CSRF_TOKEN", ctx.csrf_token);
@@ -573,10 +587,12 @@ int run_screen(const ScreenSpec& screen, int argc, char** argv) {
 
   init_database_driver();
   std::vector<std::unique_ptr<Connection>> connections;
-  std::unique_ptr<Connection> background_db;
+  std::vector<std::unique_ptr<Connection>> background_connections;
   try {
     for (int i = 0; i < config.workers; ++i) connections.push_back(std::make_unique<Connection>(config));
-    if (screen.background) background_db = std::make_unique<Connection>(config);
+    if (screen.background)
+      for (int i = 0; i < screen.background_threads; ++i)
+        background_connections.push_back(std::make_unique<Connection>(config));
   } catch (const sql::SQLException& e) {
     die(EX_UNAVAILABLE, "db_unavailable_at_start",
         {{"errno", std::to_string(e.getErrorCode())}, {"sqlstate", e.getSQLState()}});
@@ -600,8 +616,9 @@ int run_screen(const ScreenSpec& screen, int argc, char** argv) {
     log_event(LogLevel::Info, "stopping", {{"signal", std::to_string(signal_number)}});
     stop_all(server);
   });
-  std::thread background;
-  if (background_db) background = std::thread(background_loop, std::cref(screen), std::cref(config), std::ref(*background_db));
+  std::vector<std::thread> background;
+  for (auto& connection : background_connections)
+    background.emplace_back(background_loop, std::cref(screen), std::cref(config), std::ref(*connection));
   for (auto& worker : workers) worker.join();
   // A worker that failed stopped the others; wake the stopper so it can be joined.
   if (server.exit_code != 0) ::kill(::getpid(), SIGTERM);
@@ -609,8 +626,8 @@ int run_screen(const ScreenSpec& screen, int argc, char** argv) {
   // The background work stops after the answers: what was queued before the
   // stop is still handled by the item in hand, the rest by the next start.
   stop_background();
-  if (background.joinable()) background.join();
-  background_db.reset();
+  for (auto& thread : background) thread.join();
+  background_connections.clear();
   connections.clear();
   log_event(LogLevel::Info, "stopped", {{"exit", std::to_string(server.exit_code.load())}});
   return server.exit_code;

@@ -54,9 +54,10 @@ struct ScreenSpec {
   void (*on_start)(const Config&) = nullptr;
   std::vector<FieldLimit> field_limits = {};  // POST fields with a length limit
   // Work a screen does after its answers (forgot-id's identity check, D1):
-  // runs in one extra thread with its own database connection until the
-  // program stops. It loops on BackgroundWork::wait().
+  // runs in `background_threads` extra threads, each with its own database
+  // connection, until the program stops. It loops on BackgroundWork::wait().
   void (*background)(class BackgroundWork&) = nullptr;
+  int background_threads = 1;
 };
 
 class BackgroundWork {
@@ -69,8 +70,9 @@ class BackgroundWork {
   bool wait(int milliseconds);
 };
 
-// Called by a handler after its COMMIT: the background thread starts on the
-// new work now instead of at its next poll.
+// Called by a handler after its COMMIT: a background thread starts on the
+// new work as soon as this request's answer has left, instead of at its next
+// poll. Not before: the answer's time must not depend on the work (D1).
 void wake_background();
 
 int run_screen(const ScreenSpec& screen, int argc, char** argv);
