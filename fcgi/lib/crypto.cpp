@@ -4,10 +4,12 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <openssl/core_names.h>
+#include <openssl/params.h>
 #include <openssl/rand.h>
 
 #include <climits>
+#include <memory>
 #include <stdexcept>
 
 namespace kosmo {
@@ -50,11 +52,41 @@ std::string sha256(std::string_view data) {
   return out;
 }
 
+namespace {
+
+// HMAC-SHA256 through a per-thread EVP_MAC context that already names its
+// digest: the one-shot HMAC() fetches the HMAC and SHA-256 implementations on
+// every call, which callgrind showed as 22-31 % of a screen's instructions.
+struct MacContextFree {
+  void operator()(EVP_MAC_CTX* ctx) const { EVP_MAC_CTX_free(ctx); }
+};
+
+EVP_MAC_CTX& hmac_sha256_context() {
+  thread_local std::unique_ptr<EVP_MAC_CTX, MacContextFree> ctx = [] {
+    EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+    if (mac == nullptr) throw std::runtime_error("crypto: EVP_MAC_fetch(HMAC) failed");
+    std::unique_ptr<EVP_MAC_CTX, MacContextFree> made(EVP_MAC_CTX_new(mac));
+    EVP_MAC_free(mac);  // the context holds its own reference
+    char digest[] = "SHA256";
+    const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+                                 OSSL_PARAM_construct_end()};
+    if (!made || EVP_MAC_CTX_set_params(made.get(), params) != 1)
+      throw std::runtime_error("crypto: HMAC-SHA256 context setup failed");
+    return made;
+  }();
+  return *ctx;
+}
+
+}  // namespace
+
 std::string hmac_sha256(std::string_view key, std::string_view data) {
+  EVP_MAC_CTX& ctx = hmac_sha256_context();
   std::string out(EVP_MAX_MD_SIZE, '\0');
-  unsigned int length = 0;
-  if (HMAC(EVP_sha256(), bytes_of(key), openssl_length(key.size()), bytes_of(data), data.size(),
-           bytes_of(out), &length) == nullptr) {
+  std::size_t length = 0;
+  // A non-null key always: EVP_MAC_init with a null key would keep the last one.
+  if (EVP_MAC_init(&ctx, bytes_of(key), key.size(), nullptr) != 1 ||
+      EVP_MAC_update(&ctx, bytes_of(data), data.size()) != 1 ||
+      EVP_MAC_final(&ctx, bytes_of(out), &length, out.size()) != 1) {
     throw std::runtime_error("crypto: HMAC(SHA-256) failed");
   }
   out.resize(length);
