@@ -8,6 +8,7 @@
 #include <openssl/params.h>
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <climits>
 #include <memory>
 #include <stdexcept>
@@ -125,9 +126,36 @@ std::string base64_encode(std::string_view bytes) {
   return out;
 }
 
-std::string base64url_encode(std::string_view bytes) {
+std::string base64_unpadded_encode(std::string_view bytes) {
   std::string out = base64_encode(bytes);
   while (!out.empty() && out.back() == '=') out.pop_back();
+  return out;
+}
+
+std::optional<std::string> base64_unpadded_decode(std::string_view text) {
+  // One leftover character cannot carry a whole byte.
+  if (text.size() % 4 == 1) return std::nullopt;
+  const bool alphabet_only = std::all_of(text.begin(), text.end(), [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
+           c == '/';
+  });
+  if (!alphabet_only) return std::nullopt;  // EVP_DecodeBlock would skip spaces and accept '='
+  const std::size_t padding = (4 - text.size() % 4) % 4;
+  std::string padded(text);
+  padded.append(padding, '=');
+
+  std::string out(padded.size() / 4 * 3, '\0');
+  const int written = EVP_DecodeBlock(bytes_of(out), bytes_of(padded), openssl_length(padded.size()));
+  if (written < 0) return std::nullopt;
+  // EVP_DecodeBlock counts the zero bytes that padding stands for; drop them.
+  out.resize(static_cast<std::size_t>(written) - padding);
+  // Refuse non-canonical spellings (unused low bits set): one value, one string.
+  if (base64_unpadded_encode(out) != text) return std::nullopt;
+  return out;
+}
+
+std::string base64url_encode(std::string_view bytes) {
+  std::string out = base64_unpadded_encode(bytes);
   for (char& c : out) {
     if (c == '+') c = '-';
     if (c == '/') c = '_';
@@ -136,29 +164,16 @@ std::string base64url_encode(std::string_view bytes) {
 }
 
 std::optional<std::string> base64url_decode(std::string_view text) {
-  // One leftover character cannot carry a whole byte.
-  if (text.size() % 4 == 1) return std::nullopt;
   std::string standard;
-  standard.reserve(text.size() + 3);
+  standard.reserve(text.size());
   for (const char c : text) {
     const bool alnum = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
     if (alnum) standard += c;
     else if (c == '-') standard += '+';
     else if (c == '_') standard += '/';
-    else return std::nullopt;
+    else return std::nullopt;  // '+' and '/' included: a token has one spelling
   }
-  const std::size_t padding = (4 - standard.size() % 4) % 4;
-  standard.append(padding, '=');
-
-  std::string out(standard.size() / 4 * 3, '\0');
-  const int written =
-      EVP_DecodeBlock(bytes_of(out), bytes_of(standard), openssl_length(standard.size()));
-  if (written < 0) return std::nullopt;
-  // EVP_DecodeBlock counts the zero bytes that padding stands for; drop them.
-  out.resize(static_cast<std::size_t>(written) - padding);
-  // Refuse non-canonical spellings (unused low bits set): one token, one string.
-  if (base64url_encode(out) != text) return std::nullopt;
-  return out;
+  return base64_unpadded_decode(standard);
 }
 
 bool constant_time_equal(std::string_view a, std::string_view b) {

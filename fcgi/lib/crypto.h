@@ -31,6 +31,12 @@ std::optional<std::string> base64url_decode(std::string_view text);
 // RFC 4648 section 4 with padding, for MIME bodies and headers.
 std::string base64_encode(std::string_view bytes);
 
+// RFC 4648 section 4 without padding, as PHC strings ("$argon2id$...") carry
+// salt and hash. Decoding is as strict as base64url_decode: only [A-Za-z0-9+/],
+// no padding, no non-canonical trailing bits.
+std::string base64_unpadded_encode(std::string_view bytes);
+std::optional<std::string> base64_unpadded_decode(std::string_view text);
+
 // CRYPTO_memcmp: the time taken does not depend on where the inputs differ.
 // Different sizes compare unequal at once (sizes of MACs and hashes are public).
 bool constant_time_equal(std::string_view a, std::string_view b);

@@ -1,8 +1,8 @@
 // db: one MariaDB connection per worker, its prepared statements, and the
 // Transaction that every write goes through. SQL text lives in the file of
 // its table (members.cpp, tokens.cpp ...) as a SqlStatement; every statement
-// linked into a program is prepared when the connection opens, so a typo stops
-// the start, not a request, and no request pays for a prepare.
+// linked into a program is checked when the connection opens, so a typo stops
+// the start, not a request. A connection keeps only the statements it has run.
 #pragma once
 
 #include <cppconn/prepared_statement.h>
@@ -49,14 +49,14 @@ enum class DbFailure {
 };
 DbFailure classify(const sql::SQLException& e);
 
-// Screens prepare every statement when the connection opens (a typo stops
-// the start); kosmo-admin prepares on first use, because `migrate` runs
-// before the tables its other statements name exist.
-enum class Prepare { AtConnect, OnFirstUse };
+// Screens check every statement when the connection opens (a typo stops the
+// start) and keep each prepared from its first use; kosmo-admin skips the
+// check, because `migrate` runs before the tables its other statements name exist.
+enum class Prepare { CheckAtConnect, OnFirstUse };
 
 class Connection {
  public:
-  explicit Connection(const Config& config, Prepare prepare = Prepare::AtConnect);
+  explicit Connection(const Config& config, Prepare prepare = Prepare::CheckAtConnect);
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -80,6 +80,7 @@ class Connection {
   friend class Transaction;
   void open();
   void prepare(const SqlStatement& which);
+  void check_every_statement();
   void close() noexcept;
 
   const Config& config_;

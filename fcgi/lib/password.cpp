@@ -2,6 +2,7 @@
 // temporary passwords and the NIST SP 800-63B policy (see password.h).
 #include "password.h"
 
+#include "argon2_memory.h"
 #include "crypto.h"
 #include "normalize.h"
 
@@ -14,6 +15,7 @@
 #include <cstdint>
 #include <fstream>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 namespace kosmo {
@@ -52,13 +54,17 @@ std::optional<uint32_t> parse_parameter(std::string_view field, std::string_view
   return value;
 }
 
-struct Argon2Parameters {
-  uint32_t version, memory_kib, iterations, parallelism;
+// A stored "$argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>", decoded.
+struct Argon2idHash {
+  uint32_t memory_kib, iterations, parallelism;
+  std::string salt, hash;
 };
 
-// "$argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>": libargon2 has no public
-// decoder, so only the cost fields are read here; argon2id_verify() checks the rest.
-std::optional<Argon2Parameters> parse_argon2id(std::string_view stored_hash) {
+// libargon2 has no public decoder, and we decode ourselves so that the
+// verification can run in our memory (argon2_memory.h) instead of malloc's.
+// Only version 19 (1.3): every argon2id we made is, and 1.0 was never argon2id's.
+// The cost ceilings are checked here, before anything is allocated.
+std::optional<Argon2idHash> parse_argon2id(std::string_view stored_hash) {
   const std::vector<std::string_view> parts = split(stored_hash, '$');
   if (parts.size() != 6 || !parts[0].empty() || parts[1] != "argon2id") return std::nullopt;
   const std::vector<std::string_view> costs = split(parts[3], ',');
@@ -68,25 +74,63 @@ std::optional<Argon2Parameters> parse_argon2id(std::string_view stored_hash) {
   const auto iterations = parse_parameter(costs[1], "t=");
   const auto parallelism = parse_parameter(costs[2], "p=");
   if (!version || !memory || !iterations || !parallelism) return std::nullopt;
-  return Argon2Parameters{*version, *memory, *iterations, *parallelism};
+  if (*version != ARGON2_VERSION_13) return std::nullopt;
+  if (*memory > kMaxMemoryKiB || *iterations > kMaxIterations || *parallelism > kMaxParallelism) {
+    return std::nullopt;
+  }
+  std::optional<std::string> salt = base64_unpadded_decode(parts[4]);
+  std::optional<std::string> hash = base64_unpadded_decode(parts[5]);
+  if (!salt || !hash) return std::nullopt;
+  // libargon2's own floors (8-byte salt, 4-byte output); the rest it checks itself.
+  if (salt->size() < ARGON2_MIN_SALT_LENGTH || hash->size() < ARGON2_MIN_OUTLEN) return std::nullopt;
+  return Argon2idHash{*memory, *iterations, *parallelism, std::move(*salt), std::move(*hash)};
+}
+
+// Runs argon2id in a block mapped for this call and unmapped at its end, so
+// the 19 MiB do not stay resident in the worker's heap between logins.
+// Returns the libargon2 result; output has the size asked for.
+int compute_argon2id(std::string_view password, std::string_view salt, uint32_t memory_kib,
+                     uint32_t iterations, uint32_t parallelism, std::string& output) {
+  // libargon2 counts lengths in uint32_t; a longer input cannot come from a form.
+  if (password.size() > UINT32_MAX || salt.size() > UINT32_MAX || output.size() > UINT32_MAX) {
+    return ARGON2_PWD_TOO_LONG;
+  }
+  argon2_context context{};
+  context.out = reinterpret_cast<uint8_t*>(output.data());
+  context.outlen = static_cast<uint32_t>(output.size());
+  // libargon2 only reads pwd and salt (no ARGON2_FLAG_CLEAR_PASSWORD below).
+  context.pwd = reinterpret_cast<uint8_t*>(const_cast<char*>(password.data()));
+  context.pwdlen = static_cast<uint32_t>(password.size());
+  context.salt = reinterpret_cast<uint8_t*>(const_cast<char*>(salt.data()));
+  context.saltlen = static_cast<uint32_t>(salt.size());
+  context.t_cost = iterations;
+  context.m_cost = memory_kib;
+  context.lanes = parallelism;
+  context.threads = parallelism;  // as argon2id_verify() does
+  context.version = ARGON2_VERSION_13;
+  context.allocate_cbk = map_argon2_memory;
+  context.free_cbk = unmap_argon2_memory;
+  context.flags = ARGON2_DEFAULT_FLAGS;
+  return argon2id_ctx(&context);
+}
+
+[[noreturn]] void throw_argon2_fault(int result) {
+  throw std::runtime_error(std::string("password: argon2id: ") + argon2_error_message(result));
 }
 
 PasswordCheck verify_argon2id(std::string_view password, std::string_view stored_hash) {
-  const std::optional<Argon2Parameters> parameters = parse_argon2id(stored_hash);
-  if (!parameters) return PasswordCheck::Mismatch;
-  if (parameters->memory_kib > kMaxMemoryKiB || parameters->iterations > kMaxIterations ||
-      parameters->parallelism > kMaxParallelism) {
-    return PasswordCheck::Mismatch;
-  }
-  const std::string encoded(stored_hash);  // argon2id_verify wants a C string
-  const int result = argon2id_verify(encoded.c_str(), password.data(), password.size());
+  const std::optional<Argon2idHash> stored = parse_argon2id(stored_hash);
+  if (!stored) return PasswordCheck::Mismatch;
+  std::string computed(stored->hash.size(), '\0');
+  const int result = compute_argon2id(password, stored->salt, stored->memory_kib,
+                                      stored->iterations, stored->parallelism, computed);
   if (result == ARGON2_MEMORY_ALLOCATION_ERROR || result == ARGON2_THREAD_FAIL) {
-    throw std::runtime_error(std::string("password: argon2id_verify: ") +
-                             argon2_error_message(result));
+    throw_argon2_fault(result);
   }
-  if (result != ARGON2_OK) return PasswordCheck::Mismatch;  // wrong password or bad encoding
-  const bool weaker = parameters->version < ARGON2_VERSION_13 ||
-                      parameters->memory_kib < kMemoryKiB || parameters->iterations < kIterations;
+  // Any other error is a stored hash libargon2 refuses (say m below 8p).
+  if (result != ARGON2_OK) return PasswordCheck::Mismatch;
+  if (!constant_time_equal(computed, stored->hash)) return PasswordCheck::Mismatch;
+  const bool weaker = stored->memory_kib < kMemoryKiB || stored->iterations < kIterations;
   return weaker ? PasswordCheck::MatchNeedsRehash : PasswordCheck::Match;
 }
 
@@ -161,18 +205,15 @@ bool has_control_character(std::string_view valid_utf8) {
 
 std::string hash_password(std::string_view password) {
   const std::string salt = random_bytes(kSaltBytes);
-  std::string encoded(argon2_encodedlen(kIterations, kMemoryKiB, kParallelism, kSaltBytes,
-                                        kHashBytes, Argon2_id) + 1, '\0');
-  const int result =
-      argon2id_hash_encoded(kIterations, kMemoryKiB, kParallelism, password.data(),
-                            password.size(), salt.data(), salt.size(), kHashBytes,
-                            encoded.data(), encoded.size());
-  if (result != ARGON2_OK) {
-    throw std::runtime_error(std::string("password: argon2id_hash_encoded: ") +
-                             argon2_error_message(result));
-  }
-  encoded.resize(encoded.find('\0'));
-  return encoded;
+  std::string hash(kHashBytes, '\0');
+  const int result = compute_argon2id(password, salt, kMemoryKiB, kIterations, kParallelism, hash);
+  if (result != ARGON2_OK) throw_argon2_fault(result);
+  // The PHC string argon2id_hash_encoded() writes; it cannot take our
+  // allocator, so the string is spelt here (password_test checks the library
+  // verifies it).
+  return "$argon2id$v=" + std::to_string(ARGON2_VERSION_13) + "$m=" + std::to_string(kMemoryKiB) +
+         ",t=" + std::to_string(kIterations) + ",p=" + std::to_string(kParallelism) + "$" +
+         base64_unpadded_encode(salt) + "$" + base64_unpadded_encode(hash);
 }
 
 std::string_view to_string(PasswordCheck check) {

@@ -75,6 +75,34 @@ BOOST_AUTO_TEST_CASE(base64url_decode_refuses_anything_but_the_canonical_form) {
   BOOST_TEST(!base64url_decode("Ｚｍ９ｖ").has_value());   // full-width look-alikes
 }
 
+// PHC strings ($argon2id$...) spell salt and hash in the standard alphabet
+// without padding; "MDEyMzQ1Njc4OWFiY2RlZg" is libargon2's own spelling.
+BOOST_AUTO_TEST_CASE(base64_unpadded_uses_the_standard_alphabet_without_padding) {
+  BOOST_TEST(base64_unpadded_encode("") == "");
+  BOOST_TEST(base64_unpadded_encode("f") == "Zg");
+  BOOST_TEST(base64_unpadded_encode("fo") == "Zm8");
+  BOOST_TEST(base64_unpadded_encode("foobar") == "Zm9vYmFy");
+  BOOST_TEST(base64_unpadded_encode("\xfb\xff") == "+/8");
+  BOOST_TEST(base64_unpadded_decode("MDEyMzQ1Njc4OWFiY2RlZg").value() == "0123456789abcdef");
+  for (const std::string& bytes : {""s, "f"s, "fo"s, "foo"s, "\xfb\xff\x00"s, random_bytes(32)}) {
+    BOOST_TEST(base64_unpadded_decode(base64_unpadded_encode(bytes)).value() == bytes);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(base64_unpadded_decode_refuses_anything_but_the_canonical_form) {
+  BOOST_TEST(!base64_unpadded_decode("Zg==").has_value());     // padding
+  BOOST_TEST(!base64_unpadded_decode("Zg=").has_value());
+  BOOST_TEST(!base64_unpadded_decode("-_8").has_value());      // URL alphabet
+  BOOST_TEST(!base64_unpadded_decode("Zm 9v").has_value());    // whitespace
+  BOOST_TEST(!base64_unpadded_decode("Zm9v\n").has_value());
+  BOOST_TEST(!base64_unpadded_decode("Z").has_value());        // cannot hold a byte
+  BOOST_TEST(!base64_unpadded_decode("Zm9vY").has_value());
+  BOOST_TEST(!base64_unpadded_decode("Zh").has_value());       // same byte as "Zg", stray bits
+  BOOST_TEST(!base64_unpadded_decode("+/9").has_value());      // same bytes as "+/8"
+  BOOST_TEST(!base64_unpadded_decode("Zm9v\0"s).has_value());  // embedded NUL
+  BOOST_TEST(!base64_unpadded_decode("$Zm9v").has_value());
+}
+
 BOOST_AUTO_TEST_CASE(constant_time_equal_compares_content_and_size) {
   BOOST_TEST(constant_time_equal("", ""));
   BOOST_TEST(constant_time_equal("token", "token"));

@@ -5,9 +5,14 @@
 
 #include "password.h"
 
+#include "crypto.h"
+
+#include <argon2.h>
+
 #include <algorithm>
 #include <map>
 #include <set>
+#include <vector>
 
 using namespace kosmo;
 using namespace std::string_literals;
@@ -43,6 +48,37 @@ constexpr std::string_view kWeakArgon2idHash =
     "$argon2id$v=19$m=4096,t=1,p=1$MDEyMzQ1Njc4OWFiY2RlZg$"
     "lsModBRCVd3uohV/jwdLS/MINdrLkRSSpqPzD2QitsU";
 
+// A PHC string made by libargon2 itself (argon2_hash encodes it), so our own
+// decoder is checked against the reference spelling, not against itself.
+std::string library_hash(std::string_view password, uint32_t m, uint32_t t, uint32_t p,
+                         argon2_type type = Argon2_id, uint32_t version = ARGON2_VERSION_13) {
+  const std::string salt = "kosmo-test-salt!";
+  std::string encoded(argon2_encodedlen(t, m, p, salt.size(), 32, type) + 1, '\0');
+  const int result = argon2_hash(t, m, p, password.data(), password.size(), salt.data(),
+                                 salt.size(), nullptr, 32, encoded.data(), encoded.size(), type,
+                                 version);
+  BOOST_REQUIRE_EQUAL(result, ARGON2_OK);
+  encoded.resize(encoded.find('\0'));
+  return encoded;
+}
+
+// "$argon2id$v=19$m=..,t=..,p=..$<salt>$<hash>" -> its five '$'-separated fields.
+std::vector<std::string> phc_fields(const std::string& encoded) {
+  std::vector<std::string> fields;
+  std::size_t start = 1;
+  for (std::size_t at; (at = encoded.find('$', start)) != std::string::npos; start = at + 1) {
+    fields.push_back(encoded.substr(start, at - start));
+  }
+  fields.push_back(encoded.substr(start));
+  return fields;
+}
+
+std::string join_phc(const std::vector<std::string>& fields) {
+  std::string out;
+  for (const std::string& field : fields) out += "$" + field;
+  return out;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(argon2id_hash_uses_our_parameters_and_verifies) {
@@ -68,6 +104,131 @@ BOOST_AUTO_TEST_CASE(argon2id_hash_with_weaker_parameters_asks_for_rehash) {
   BOOST_TEST(verify_password("weak-params-pass", kWeakArgon2idHash) ==
              PasswordCheck::MatchNeedsRehash);
   BOOST_TEST(verify_password("weak-params-pasS", kWeakArgon2idHash) == PasswordCheck::Mismatch);
+}
+
+// Our PHC string is the library's format: argon2id_verify(), the reference
+// verifier, accepts what hash_password() spells.
+BOOST_AUTO_TEST_CASE(argon2id_hash_we_spell_is_accepted_by_the_library_verifier) {
+  const std::string password = "correct horse battery staple";
+  const std::string hash = hash_password(password);
+  const std::vector<std::string> fields = phc_fields(hash);
+  BOOST_REQUIRE_EQUAL(fields.size(), 5u);
+  BOOST_TEST(base64_unpadded_decode(fields[3]).value().size() == 16u);  // salt
+  BOOST_TEST(base64_unpadded_decode(fields[4]).value().size() == 32u);  // hash
+  BOOST_TEST(argon2id_verify(hash.c_str(), password.data(), password.size()) == ARGON2_OK);
+  BOOST_TEST(argon2id_verify(hash.c_str(), "wrong", 5) == ARGON2_VERIFY_MISMATCH);
+}
+
+// Hashes stored before the change came from argon2id_hash_encoded().
+BOOST_AUTO_TEST_CASE(argon2id_hash_from_the_library_encoder_verifies) {
+  const std::string password = "kosmo-2024-パスワード";
+  const std::string ours = library_hash(password, 19456, 2, 1);
+  BOOST_TEST(verify_password(password, ours) == PasswordCheck::Match);
+  BOOST_TEST(verify_password("kosmo-2024-パスワーど", ours) == PasswordCheck::Mismatch);
+  const std::string weaker = library_hash(password, 4096, 1, 1);
+  BOOST_TEST(verify_password(password, weaker) == PasswordCheck::MatchNeedsRehash);
+  BOOST_TEST(verify_password("", weaker) == PasswordCheck::Mismatch);
+}
+
+BOOST_AUTO_TEST_CASE(argon2id_hash_with_a_changed_salt_or_hash_is_a_mismatch) {
+  const std::string password = "weak-params-pass";
+  BOOST_REQUIRE(verify_password(password, kWeakArgon2idHash) == PasswordCheck::MatchNeedsRehash);
+  std::vector<std::string> fields = phc_fields(std::string(kWeakArgon2idHash));
+  std::vector<std::string> changed_salt = fields;
+  changed_salt[3][0] = 'N';  // "MDEy..." -> "NDEy...": another valid salt
+  BOOST_TEST(verify_password(password, join_phc(changed_salt)) == PasswordCheck::Mismatch);
+  std::vector<std::string> changed_hash = fields;
+  changed_hash[4][0] = changed_hash[4][0] == 'A' ? 'B' : 'A';
+  BOOST_TEST(verify_password(password, join_phc(changed_hash)) == PasswordCheck::Mismatch);
+  std::vector<std::string> short_hash = fields;  // 31 of the 32 bytes
+  short_hash[4] = base64_unpadded_encode(base64_unpadded_decode(fields[4]).value().substr(0, 31));
+  BOOST_TEST(verify_password(password, join_phc(short_hash)) == PasswordCheck::Mismatch);
+}
+
+BOOST_AUTO_TEST_CASE(argon2id_hash_cut_short_anywhere_is_a_mismatch) {
+  const std::string password = "weak-params-pass";
+  const std::string_view hash = kWeakArgon2idHash;
+  for (std::size_t length = 0; length < hash.size(); ++length) {
+    BOOST_TEST(verify_password(password, hash.substr(0, length)) == PasswordCheck::Mismatch,
+               "length: " << length);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(argon2id_hash_with_garbled_fields_is_a_mismatch) {
+  const std::string password = "weak-params-pass";
+  const std::vector<std::string> fields = phc_fields(std::string(kWeakArgon2idHash));
+  const auto with = [&](std::size_t index, std::string value) {
+    std::vector<std::string> changed = fields;
+    changed[index] = std::move(value);
+    return join_phc(changed);
+  };
+  for (const std::string& stored : {
+           with(3, fields[3] + "=="),                     // padded salt
+           with(4, fields[4] + "="),                      // padded hash
+           with(3, "MDEyMzQ1Njc4OWFiY2RlZh"),             // stray low bits in the salt
+           with(3, "MDEyMzQ1Njc"),                        // salt below 8 bytes
+           with(4, "AAA"),                                // hash below 4 bytes
+           with(3, ""),
+           with(4, ""),
+           with(4, fields[4] + "$"),
+           with(3, "MDEyMzQ1Njc4OWFiY2RlZg-_"),           // URL alphabet
+           with(2, "m=4096,t=1"),                         // a cost missing
+           with(2, "m=4096,t=1,p=1,x=1"),
+           with(2, "t=1,m=4096,p=1"),                     // out of order
+           with(2, "m=4096,t=1,p=-1"),
+           with(2, "m=4096,t=1,p=+1"),
+           with(2, "m=4096,t=1,p=0"),
+           with(2, "m=4,t=1,p=1"),                        // below libargon2's 8 KiB
+           with(1, "v=19 "),
+           std::string(kWeakArgon2idHash) + "$",
+           "$" + std::string(kWeakArgon2idHash),
+       }) {
+    BOOST_TEST(verify_password(password, stored) == PasswordCheck::Mismatch, "stored: " << stored);
+  }
+}
+
+// Only argon2id is ours: a valid argon2i or argon2d hash of the right password
+// (which the library would verify for its own type) is still refused.
+BOOST_AUTO_TEST_CASE(argon2i_and_argon2d_hashes_are_a_mismatch) {
+  const std::string password = "kosmo-type-test";
+  for (const argon2_type type : {Argon2_i, Argon2_d}) {
+    const std::string hash = library_hash(password, 4096, 1, 1, type);
+    BOOST_TEST(verify_password(password, hash) == PasswordCheck::Mismatch, "stored: " << hash);
+    std::string relabelled = hash;
+    relabelled.replace(1, hash.find('$', 1) - 1, "argon2id");
+    BOOST_TEST(verify_password(password, relabelled) == PasswordCheck::Mismatch);
+  }
+}
+
+// Every argon2id hash we made is version 19; a v=16 string, even one the
+// library would verify, is not ours.
+BOOST_AUTO_TEST_CASE(argon2id_version_16_is_a_mismatch) {
+  const std::string password = "kosmo-version-test";
+  const std::string old_version = library_hash(password, 4096, 1, 1, Argon2_id, ARGON2_VERSION_10);
+  BOOST_REQUIRE(old_version.starts_with("$argon2id$v=16$"));
+  BOOST_REQUIRE(argon2id_verify(old_version.c_str(), password.data(), password.size()) == ARGON2_OK);
+  BOOST_TEST(verify_password(password, old_version) == PasswordCheck::Mismatch);
+}
+
+// The ceilings a stored hash may ask for: t=16 and p=16 run, t=17 and p=17 do
+// not, though the library would verify them. m is only tested above its
+// ceiling (256 MiB + 1 KiB): running 256 MiB in a unit test is not worth it.
+BOOST_AUTO_TEST_CASE(argon2id_costs_are_capped_at_t16_p16_m256mib) {
+  const std::string password = "kosmo-cost-test";
+  BOOST_TEST(verify_password(password, library_hash(password, 128, 16, 1)) ==
+             PasswordCheck::MatchNeedsRehash);
+  BOOST_TEST(verify_password(password, library_hash(password, 128, 17, 1)) ==
+             PasswordCheck::Mismatch);
+  BOOST_TEST(verify_password(password, library_hash(password, 128, 1, 16)) ==
+             PasswordCheck::MatchNeedsRehash);
+  BOOST_TEST(verify_password(password, library_hash(password, 136, 1, 17)) ==
+             PasswordCheck::Mismatch);
+  const std::vector<std::string> fields = phc_fields(library_hash(password, 4096, 1, 1));
+  std::vector<std::string> huge = fields;
+  huge[2] = "m=262145,t=1,p=1";
+  BOOST_TEST(verify_password(password, join_phc(huge)) == PasswordCheck::Mismatch);
+  huge[2] = "m=4096,t=1,p=4294967295";
+  BOOST_TEST(verify_password(password, join_phc(huge)) == PasswordCheck::Mismatch);
 }
 
 BOOST_AUTO_TEST_CASE(bcrypt_hash_from_php_verifies_and_asks_for_rehash) {
