@@ -99,7 +99,7 @@ class Connection {
 // Rolls back unless commit() ran, so an exception anywhere in a handler leaves
 // no half-written member, token, session or outbox row (D11).
 //
-// How it begins: a screen's or the mailer's session (Prepare::AtConnect) runs
+// How it begins: a screen's or the mailer's session (Prepare::CheckAtConnect) runs
 // with autocommit = 0, so the first statement opens the transaction and only
 // COMMIT or ROLLBACK travel: every transaction is one database round trip
 // shorter, about a sixth of a token POST (bench/README.md). Such a
