@@ -24,6 +24,10 @@
 #                     and benches send; production renders 10r/s, 20)
 #   KOSMO_DB_BUFFER_POOL  innodb_buffer_pool_size of the private MariaDB (128M;
 #                     bench/run uses 256M)
+#   KOSMO_DB_LOG_SIZE innodb_log_file_size (256M: with 64M a write wave
+#                     filled the redo log every few seconds and the forced
+#                     checkpoints stalled commits: token POST p99 414 ms,
+#                     10 ms with 512M; bench/run uses 512M)
 
 KOSMO_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
@@ -269,7 +273,7 @@ max_connections = 100
 max_allowed_packet = 16M
 performance_schema = OFF
 innodb_buffer_pool_size = ${KOSMO_DB_BUFFER_POOL:-128M}
-innodb_log_file_size = 64M
+innodb_log_file_size = ${KOSMO_DB_LOG_SIZE:-256M}
 innodb_flush_log_at_trx_commit = 1
 innodb_file_per_table = ON
 
