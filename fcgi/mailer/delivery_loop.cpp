@@ -24,6 +24,12 @@ using std::chrono::milliseconds;
 using std::chrono::seconds;
 using std::chrono::steady_clock;
 
+// An SMTP session is kept across batches while mail keeps coming, and renewed
+// after this many mails: relays cap the mails of one session (Exim's
+// smtp_accept_max_per_connection is 1000) and would answer 421, which costs a
+// mail a retry with backoff.
+constexpr std::size_t kMailsPerSmtpSession = 200;
+
 // Hands back claims we will not use, so other mailers need not wait for them
 // to expire. If the database is gone, they expire on their own.
 void release_unsent(Mailer& mailer, const std::vector<ClaimedMail>& claimed, std::size_t first,
@@ -41,9 +47,8 @@ void release_unsent(Mailer& mailer, const std::vector<ClaimedMail>& claimed, std
 
 // Claims one batch and delivers it. Returns how many rows were claimed, or
 // std::nullopt when the claim lost a conflict to another mailer.
-std::optional<std::size_t> run_batch(Mailer& mailer) {
+std::optional<std::size_t> run_batch(Mailer& mailer, SmtpSender& smtp) {
   const Config& config = mailer.config;
-  SmtpSender smtp(config);  // before the claim: if curl cannot start, nothing is left claimed
   // Started before the claim, so our deadline is never later than the database's claimed_until.
   const steady_clock::time_point claimed_at = steady_clock::now();
   const std::optional<std::vector<ClaimedMail>> claimed =
@@ -90,18 +95,32 @@ bool reconnect_after_wait(Mailer& mailer, int& consecutive_faults) {
 int serve(Mailer& mailer, bool once) {
   const milliseconds poll(mailer.config.mailer_poll_interval_ms);
   int consecutive_faults = 0;
+  // Lives while batches keep coming, so libcurl reuses one connection across
+  // them (it checks the connection is alive before reuse and opens a new one
+  // if the server closed it). Dropped (QUIT) when the queue runs dry and after
+  // a fault, so an idle or stuck mailer holds no session open at the relay.
+  std::optional<SmtpSender> smtp;
+  std::size_t mails_in_session = 0;
   while (!mailer.stop.requested()) {
     try {
-      const std::optional<std::size_t> claimed = run_batch(mailer);
+      if (smtp && mails_in_session >= kMailsPerSmtpSession) smtp.reset();
+      if (!smtp) {
+        smtp.emplace(mailer.config);  // before the claim: if curl cannot start, nothing is left claimed
+        mails_in_session = 0;
+      }
+      const std::optional<std::size_t> claimed = run_batch(mailer, *smtp);
       consecutive_faults = 0;
       if (!claimed) {
         log_event(LogLevel::Info, "claim_conflict");  // another mailer has those rows
         continue;
       }
+      mails_in_session += *claimed;
       if (*claimed > 0) continue;  // a full or partial batch: more may be due already
+      smtp.reset();
       if (once) break;
       mailer.stop.wait_for(poll);
     } catch (const sql::SQLException& e) {
+      smtp.reset();
       const DbFailure failure = classify(e);
       log_event(LogLevel::Warn, "db_error",
                 {{"errno", std::to_string(e.getErrorCode())}, {"sqlstate", e.getSQLState()},
@@ -115,6 +134,7 @@ int serve(Mailer& mailer, bool once) {
     } catch (const std::exception& e) {
       // A fault of ours (curl refusing an option, memory): log the type only;
       // claimed rows expire and are taken again.
+      smtp.reset();
       log_event(LogLevel::Error, "fault", {{"type", typeid(e).name()}});
       if (once) return EX_SOFTWARE;
       if (mailer.stop.wait_for(fault_wait(mailer.config, ++consecutive_faults))) break;
