@@ -180,6 +180,7 @@ const std::map<std::string, Setter, std::less<>>& main_keys() {
       {"mailer.backoff_base", number(&Config::mailer_backoff_base, 1, 86400)},
       {"mailer.backoff_max", number(&Config::mailer_backoff_max, 1, 604800)},
       {"mailer.claim_timeout", number(&Config::mailer_claim_timeout, 10, 86400)},
+      {"mailer.threads", number(&Config::mailer_threads, 1, 32)},
       {"session.idle_timeout", number(&Config::session_idle_timeout, 60, 86400)},
       {"session.absolute_timeout", number(&Config::session_absolute_timeout, 300, 604800)},
       {"token.ttl", number(&Config::token_ttl, 60, 86400)},

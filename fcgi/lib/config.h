@@ -93,6 +93,9 @@ struct Config {
   int mailer_backoff_base = 30;     // seconds; doubles each attempt
   int mailer_backoff_max = 3600;
   int mailer_claim_timeout = 300;   // seconds before another mailer may retry a claimed mail
+  // Delivery threads per kosmo-mailer, each with its own database connection
+  // and SMTP session: their result commits share one fsync (group commit).
+  int mailer_threads = 4;
 
   int session_idle_timeout = 1800;
   int session_absolute_timeout = 28800;

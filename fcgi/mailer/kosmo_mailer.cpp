@@ -1,8 +1,9 @@
 // kosmo-mailer: delivers the mail_outbox rows the screens write (D11) over
-// SMTP. Several mailers on several nodes may run at once: a row is claimed in
-// a short transaction before it is sent, so no mail goes out twice while its
-// claim holds. A database outage never stops the daemon: it waits, reconnects
-// and goes on. SIGTERM/SIGINT finish the mail in flight and exit 0.
+// SMTP. Several mailers on several nodes may run at once, and each runs
+// mailer.threads delivery threads: a row is claimed in a short transaction
+// before it is sent, so no mail goes out twice while its claim holds. A
+// database outage never stops the daemon: it waits, reconnects and goes on.
+// SIGTERM/SIGINT finish the mails in flight and exit 0.
 #include <cppconn/exception.h>
 #include <curl/curl.h>
 #include <signal.h>
@@ -11,32 +12,27 @@
 
 #include <algorithm>
 #include <cctype>
-#include <chrono>
 #include <iostream>
-#include <optional>
+#include <memory>
 #include <stdexcept>
 #include <string>
+#include <system_error>
+#include <thread>
 #include <typeinfo>
+#include <vector>
 
 #include "config.h"
 #include "db.h"
 #include "delivery.h"
+#include "delivery_loop.h"
 #include "log.h"
 #include "mail.h"
-#include "outbox_claims.h"
-#include "smtp_sender.h"
 #include "stop_signal.h"
 
 namespace kosmo {
 namespace {
 
-using std::chrono::milliseconds;
-using std::chrono::seconds;
-using std::chrono::steady_clock;
-
 constexpr std::size_t kClaimedByWidth = 64;  // mail_outbox.claimed_by VARCHAR(64)
-// Time kept back after a send for recording its result inside the claim.
-constexpr int kRecordMarginSeconds = 5;
 
 struct Options {
   std::string config_path = default_config_path();
@@ -48,7 +44,7 @@ void print_usage() {
             << "Sends the mails queued in mail_outbox over SMTP (smtp.url in the config).\n"
             << "  --config FILE  configuration file (default $KOSMO_CONFIG or /etc/kosmo/kosmo.conf)\n"
             << "  --once         send what is due now, then exit 0 (tests, cron)\n"
-            << "SIGTERM or SIGINT finishes the mail in flight and exits 0.\n"
+            << "SIGTERM or SIGINT finishes the mails in flight (one per mailer.threads) and exits 0.\n"
             << "Exit: 0 done, 64 usage, 69 database unreachable at start, 75 database lost\n"
             << "during --once, 78 configuration error.\n";
 }
@@ -72,17 +68,20 @@ Options parse_options(int argc, char** argv) {
   return options;
 }
 
-// "web1.example:12345": who holds a claim, for operators reading claimed_by.
-std::string claimer_name() {
+// "web1.example:12345/2": who holds a claim (host, process, delivery thread),
+// for operators reading claimed_by. Each thread records only rows claimed
+// under its own name, so a claim that expired and went to a sibling thread
+// is seen as lost, as it would be between two processes.
+std::string claimer_name(int thread_number) {
   char host[256] = {};
   if (::gethostname(host, sizeof(host) - 1) != 0) host[0] = '\0';
   std::string name;
   for (const char c : std::string_view(host))
     if (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_') name += c;
   if (name.empty()) name = "unknown";
-  const std::string pid = ":" + std::to_string(::getpid());
-  name.resize(std::min(name.size(), kClaimedByWidth - pid.size()));
-  return name + pid;
+  const std::string pid_and_thread = ":" + std::to_string(::getpid()) + "/" + std::to_string(thread_number);
+  name.resize(std::min(name.size(), kClaimedByWidth - pid_and_thread.size()));
+  return name + pid_and_thread;
 }
 
 // What would make every mail fail the same way is a start-up error, not a
@@ -110,101 +109,49 @@ class CurlGlobal {
   CurlGlobal& operator=(const CurlGlobal&) = delete;
 };
 
-// Hands back claims we will not use, so other mailers need not wait for them
-// to expire. If the database is gone, they expire on their own.
-void release_unsent(Mailer& mailer, const std::vector<ClaimedMail>& claimed, std::size_t first,
-                    std::string_view why) {
-  if (first >= claimed.size()) return;
+// One delivery thread: the connection main() opened for it, a claimer name
+// of its own, and serve() until a stop. While one thread waits for the SMTP
+// server another commits, and commits of several threads share one log flush
+// (InnoDB group commit): one loop paid an SMTP answer plus an fsync per mail.
+int run_delivery_thread(const Config& config, Connection& db, StopSignal& stop, int thread_number, bool once) {
+  db_thread_init();
+  int code = EX_SOFTWARE;
   try {
-    for (std::size_t i = first; i < claimed.size(); ++i) release_claim(mailer.db, claimed[i], mailer.claimer);
-  } catch (const sql::SQLException& e) {
-    log_event(LogLevel::Warn, "release_failed", {{"errno", std::to_string(e.getErrorCode())}});
-    return;
+    Mailer mailer{config, db, stop, claimer_name(thread_number)};
+    code = serve(mailer, once);
+  } catch (const std::exception& e) {
+    // serve() catches what a batch throws; this is a fault outside it
+    // (memory). The thread ends; its claimed rows expire and are taken again.
+    log_event(LogLevel::Error, "fault", {{"type", typeid(e).name()}, {"thread", std::to_string(thread_number)}});
   }
-  log_event(LogLevel::Info, "claims_released",
-            {{"count", std::to_string(claimed.size() - first)}, {"reason", std::string(why)}});
+  db_thread_end();
+  return code;
 }
 
-// Claims one batch and delivers it. Returns how many rows were claimed, or
-// std::nullopt when the claim lost a conflict to another mailer.
-std::optional<std::size_t> run_batch(Mailer& mailer) {
-  const Config& config = mailer.config;
-  SmtpSender smtp(config);  // before the claim: if curl cannot start, nothing is left claimed
-  // Started before the claim, so our deadline is never later than the database's claimed_until.
-  const steady_clock::time_point claimed_at = steady_clock::now();
-  const std::optional<std::vector<ClaimedMail>> claimed =
-      claim_due_mails(mailer.db, mailer.claimer, config.mailer_batch_size, config.mailer_claim_timeout);
-  if (!claimed) return std::nullopt;
-  if (claimed->empty()) return 0;
-
-  const steady_clock::time_point claim_deadline = claimed_at + seconds(config.mailer_claim_timeout);
-  const seconds send_room(config.smtp_timeout + kRecordMarginSeconds);
-  std::size_t next = 0;
-  for (; next < claimed->size(); ++next) {
-    if (mailer.stop.requested()) {
-      release_unsent(mailer, *claimed, next, "stopping");
-      break;
-    }
-    // A send that could outlive the claim might race another mailer that
-    // takes the row after it expires: give the rest back and claim afresh.
-    if (steady_clock::now() + send_room >= claim_deadline) {
-      release_unsent(mailer, *claimed, next, "claim_time");
-      break;
-    }
-    deliver(mailer, smtp, (*claimed)[next], claim_deadline);
-  }
-  return claimed->size();
-}
-
-// Waits (longer after each failure) and reconnects until the database
-// answers or a stop arrives: the daemon never exits on a database outage.
-bool reconnect_after_wait(Mailer& mailer, int& consecutive_faults) {
-  for (;;) {
-    if (mailer.stop.wait_for(fault_wait(mailer.config, ++consecutive_faults))) return false;
-    try {
-      mailer.db.reconnect();
-      log_event(LogLevel::Info, "db_reconnected", {{"server", mailer.db.server()}});
-      return true;
-    } catch (const sql::SQLException& e) {
-      log_event(LogLevel::Warn, "db_reconnect_failed", {{"errno", std::to_string(e.getErrorCode())}});
-    }
-  }
-}
-
-// The loop: claim, deliver, and sleep a poll interval when nothing is due.
-int serve(Mailer& mailer, bool once) {
-  const milliseconds poll(mailer.config.mailer_poll_interval_ms);
-  int consecutive_faults = 0;
-  while (!mailer.stop.requested()) {
-    try {
-      const std::optional<std::size_t> claimed = run_batch(mailer);
-      consecutive_faults = 0;
-      if (!claimed) {
-        log_event(LogLevel::Info, "claim_conflict");  // another mailer has those rows
-        continue;
-      }
-      if (*claimed > 0) continue;  // a full or partial batch: more may be due already
-      if (once) break;
-      mailer.stop.wait_for(poll);
-    } catch (const sql::SQLException& e) {
-      const DbFailure failure = classify(e);
-      log_event(LogLevel::Warn, "db_error",
-                {{"errno", std::to_string(e.getErrorCode())}, {"sqlstate", e.getSQLState()},
-                 {"lost", failure == DbFailure::ConnectionLost ? "yes" : "no"}});
-      if (once) return EX_TEMPFAIL;
-      if (failure == DbFailure::ConnectionLost) {
-        if (!reconnect_after_wait(mailer, consecutive_faults)) break;
-      } else if (mailer.stop.wait_for(fault_wait(mailer.config, ++consecutive_faults))) {
+// Starts mailer.threads delivery threads and waits for all of them. The
+// result is the first thread's non-zero exit code (--once), else 0.
+int serve_in_threads(const Config& config, std::vector<std::unique_ptr<Connection>>& connections, StopSignal& stop,
+                     bool once) {
+  std::vector<int> codes(connections.size(), 0);
+  {
+    std::vector<std::jthread> threads;
+    threads.reserve(connections.size());
+    for (std::size_t i = 0; i < connections.size(); ++i) {
+      try {
+        threads.emplace_back([&, i] {
+          codes[i] = run_delivery_thread(config, *connections[i], stop, static_cast<int>(i) + 1, once);
+        });
+      } catch (const std::system_error& e) {
+        // Out of threads (a tasks limit): deliver with those that started.
+        log_event(LogLevel::Error, "thread_start_failed",
+                  {{"thread", std::to_string(i + 1)}, {"errno", std::to_string(e.code().value())}});
+        if (threads.empty()) return EX_OSERR;
         break;
       }
-    } catch (const std::exception& e) {
-      // A fault of ours (curl refusing an option, memory): log the type only;
-      // claimed rows expire and are taken again.
-      log_event(LogLevel::Error, "fault", {{"type", typeid(e).name()}});
-      if (once) return EX_SOFTWARE;
-      if (mailer.stop.wait_for(fault_wait(mailer.config, ++consecutive_faults))) break;
     }
-  }
+  }  // every jthread joins here
+  for (const int code : codes)
+    if (code != 0) return code;
   return 0;
 }
 
@@ -223,21 +170,23 @@ int run(int argc, char** argv) {
     return EX_CONFIG;
   }
 
-  CurlGlobal curl;
+  CurlGlobal curl;  // before any thread: curl_global_init is not thread-safe
   init_database_driver();
-  std::optional<Connection> db;
+  // Every thread's connection is opened here, before any thread starts, so an
+  // unreachable database fails the start (69) instead of leaving threads waiting.
+  std::vector<std::unique_ptr<Connection>> connections;
   try {
-    db.emplace(config);
+    for (int i = 0; i < config.mailer_threads; ++i) connections.push_back(std::make_unique<Connection>(config));
   } catch (const sql::SQLException& e) {
     log_event(LogLevel::Error, "db_unavailable",
               {{"errno", std::to_string(e.getErrorCode())}, {"sqlstate", e.getSQLState()}});
     return EX_UNAVAILABLE;
   }
 
-  Mailer mailer{config, *db, stop, claimer_name()};
   log_event(LogLevel::Info, "started",
-            {{"claimer", mailer.claimer}, {"server", db->server()}, {"once", options.once ? "yes" : "no"}});
-  const int code = serve(mailer, options.once);
+            {{"claimer", claimer_name(1)}, {"threads", std::to_string(config.mailer_threads)},
+             {"server", connections.front()->server()}, {"once", options.once ? "yes" : "no"}});
+  const int code = serve_in_threads(config, connections, stop, options.once);
   log_event(code == 0 ? LogLevel::Info : LogLevel::Error, "stopped", {{"exit", std::to_string(code)}});
   return code;
 }

@@ -31,8 +31,9 @@ struct SmtpResult {
   std::string reason() const;  // "smtp 550 (Failed sending data to the peer)": codes only, no address
 };
 
-// Curl handles the SMTP session; one sender per batch lets libcurl keep the
-// connection open between the mails of the batch.
+// Curl handles the SMTP session: a sender kept between mails lets libcurl
+// reuse the connection (delivery_loop.cpp keeps one per delivery thread while
+// mail keeps coming). One sender belongs to one thread.
 class SmtpSender {
  public:
   explicit SmtpSender(const Config& config);

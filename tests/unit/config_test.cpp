@@ -149,3 +149,18 @@ BOOST_AUTO_TEST_CASE(causal_reads_are_on_unless_turned_off) {
   BOOST_TEST(!load_config(files.write_main("db.causal_reads = off\n")).db_causal_reads);
   BOOST_TEST(error_of(files.write_main("db.causal_reads = yes\n")).find("db.causal_reads: must be on or off") != std::string::npos);
 }
+
+// D11, issue 7: kosmo-mailer runs 4 delivery threads unless told otherwise,
+// accepts 1 to 32, and names the file, the line and the key outside them.
+BOOST_AUTO_TEST_CASE(mailer_threads_default_to_four_and_accept_one_to_thirty_two) {
+  ConfigFiles files;
+  BOOST_TEST(load_config(files.write_main("")).mailer_threads == 4);
+  BOOST_TEST(load_config(files.write_main("mailer.threads = 1\n")).mailer_threads == 1);
+  BOOST_TEST(load_config(files.write_main("mailer.threads = 32\n")).mailer_threads == 32);
+  const std::string path = files.write_main("mailer.threads = 0\n");
+  BOOST_TEST(error_of(path).find(path + ":5: mailer.threads: must be between 1 and 32") == 0u);
+  BOOST_TEST(error_of(files.write_main("mailer.threads = 33\n")).find(":5: mailer.threads: must be between 1 and 32") !=
+             std::string::npos);
+  BOOST_TEST(error_of(files.write_main("mailer.threads = four\n")).find("mailer.threads: expected a whole number") !=
+             std::string::npos);
+}
