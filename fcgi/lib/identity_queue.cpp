@@ -1,5 +1,8 @@
 #include "identity_queue.h"
 
+#include <algorithm>
+#include <stdexcept>
+
 namespace kosmo {
 namespace {
 
@@ -14,8 +17,12 @@ const SqlStatement kOldestIdentities{
     "SELECT request_id, card_symbol, card_number, DATE_FORMAT(birth_date, '%Y-%m-%d') AS birth_date_iso, email, "
     "is_limited, ip, user_agent, http_request_id FROM identity_requests ORDER BY request_id LIMIT ? "
     "FOR UPDATE SKIP LOCKED"};
-const SqlStatement kDeleteIdentity{"identity_requests.delete",
-                                   "DELETE FROM identity_requests WHERE request_id = ?"};
+// One DELETE for a whole batch: kIdentityBatchMax placeholders, the unused
+// ones bound to 0, which no row has (AUTO_INCREMENT starts at 1).
+constexpr int kIdentityBatchMax = 20;
+const SqlStatement kDeleteIdentities{
+    "identity_requests.delete_batch",
+    "DELETE FROM identity_requests WHERE request_id IN (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"};
 
 const SqlStatement kCountQueued{"identity_requests.count", "SELECT COUNT(*) AS n FROM identity_requests"};
 
@@ -42,7 +49,7 @@ void queue_identity(Transaction& tx, const IdentityInput& input, bool limited, c
 
 std::vector<QueuedIdentity> take_queued_identities(Transaction& tx, int batch) {
   sql::PreparedStatement& select = tx.statement(kOldestIdentities);
-  select.setInt(1, batch);
+  select.setInt(1, std::clamp(batch, 1, kIdentityBatchMax));
   Rows rows = query(select);
   std::vector<QueuedIdentity> taken;
   while (rows->next()) {
@@ -58,14 +65,15 @@ std::vector<QueuedIdentity> take_queued_identities(Transaction& tx, int batch) {
     queued.origin.request_id = nullable_string(*rows, "http_request_id").value_or("");
   }
   rows.reset();
-  // Rows locked by our SELECT: each DELETE removes exactly its row (on
-  // Galera another node's worker may have taken it too; certification then
-  // fails one of the two transactions, which is rerun).
-  sql::PreparedStatement& remove = tx.statement(kDeleteIdentity);
-  for (const QueuedIdentity& queued : taken) {
-    remove.setUInt64(1, queued.request_id);
-    remove.executeUpdate();
-  }
+  if (taken.empty()) return taken;
+  // The rows our SELECT locked, and only those (on Galera another node's
+  // worker may have taken one too; certification then fails one of the two
+  // transactions, which is rerun).
+  sql::PreparedStatement& remove = tx.statement(kDeleteIdentities);
+  for (int slot = 0; slot < kIdentityBatchMax; ++slot)
+    remove.setUInt64(slot + 1, slot < static_cast<int>(taken.size()) ? taken[slot].request_id : 0);
+  if (remove.executeUpdate() != static_cast<int>(taken.size()))
+    throw std::runtime_error("identity_requests: a taken row was not there to delete");
   return taken;
 }
 

@@ -24,9 +24,9 @@ struct QueuedIdentity {
 
 void queue_identity(Transaction& tx, const IdentityInput& input, bool limited, const Request& request);
 
-// Up to `batch` of the oldest queued identities, oldest first, already
-// deleted inside `tx`; none when the queue is empty (or other workers hold
-// every row). One SELECT for the batch, one DELETE per row.
+// Up to `batch` (at most 20) of the oldest queued identities, oldest first,
+// already deleted inside `tx`; none when the queue is empty (or other workers
+// hold every row). One SELECT and one DELETE for the batch.
 std::vector<QueuedIdentity> take_queued_identities(Transaction& tx, int batch);
 
 // Identities waiting for the background check (normally 0: for the metrics page).
