@@ -383,7 +383,7 @@ def check_run(run):
     return problems
 
 
-ASYNC_KINDS = ("identity_post", "identity_limited")  # checked after the answer (background thread)
+ASYNC_KINDS = ("identity_post", "identity_limited")  # checked after the answer (background threads)
 
 
 def cpu_us(run, name, requests):
@@ -415,7 +415,7 @@ def summarize(results_dir):
         work = w["status"].get("303", 0) if run["kind"] not in ("static", "hello", "get", "token_get") else w["requests"]
         run["rate"] = work / seconds if seconds else 0
         # Work finished while wrk ran: for the identity rows the checks done
-        # by kosmo-forgot-id's background thread (audit rows at wrk's end),
+        # by kosmo-forgot-id's background threads (audit rows at wrk's end),
         # which can lag behind the answers; the rest of the queue is drained
         # after wrk stops (settle_seconds).
         run["done_rate"] = run["rate"]
@@ -471,7 +471,7 @@ def summarize(results_dir):
     add("")
     add("req/s counts the row's own requests (POST rows: the POSTs answered 303, without the few form GETs that"
         " fetch the CSRF token first). done/s is the work finished while wrk ran: the same for every row but the"
-        " identity POSTs, which kosmo-forgot-id answers at once and checks afterwards in its background thread"
+        " identity POSTs, which kosmo-forgot-id answers at once and checks afterwards in its background threads"
         " (D1): there it counts the identity checks done (audit rows) while wrk ran, and '+N after' the queue"
         " left when wrk stopped and how long it took to drain. 'of hello' is the lower of req/s and done/s over"
         " the hello world's req/s in the same round and at the same connections; CPU of the identity rows"
