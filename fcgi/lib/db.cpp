@@ -114,7 +114,8 @@ void Connection::open() {
       const bool causal_reads = config_.db_causal_reads && is_galera_node(*plain_);
       if (causal_reads) plain_->execute("SET SESSION wsrep_sync_wait = 1");
       implicit_begin_ = prepare_ == Prepare::CheckAtConnect && !causal_reads;
-      plain_->execute(implicit_begin_ ? "SET SESSION autocommit = 0" : "SET SESSION autocommit = 1");
+      if (implicit_begin_) plain_->execute("SET SESSION autocommit = 0");
+      else plain_->execute("SET SESSION autocommit = 1");
       statements_.clear();
       statements_.resize(registered_statements().size());
       if (prepare_ == Prepare::CheckAtConnect) check_every_statement();
