@@ -24,6 +24,9 @@
 #                     and benches send; production renders 10r/s, 20)
 #   KOSMO_DB_BUFFER_POOL  innodb_buffer_pool_size of the private MariaDB (128M;
 #                     bench/run uses 256M)
+#   KOSMO_PROXY_PROTOCOL_PORT, KOSMO_PROXY_PROTOCOL_FROM  a second HTTPS
+#                     listener for a TCP load balancer that sends the PROXY
+#                     protocol, and the balancer's address (none by default)
 #   KOSMO_DB_LOG_SIZE innodb_log_file_size (256M: with 64M a write wave
 #                     filled the redo log every few seconds and the forced
 #                     checkpoints stalled commits: token POST p99 414 ms,
@@ -516,15 +519,33 @@ seed_demo() {
 
 # ------------------------------------------------------------------ nginx ---
 
+# proxy_protocol_directives LISTEN_ADDRESS PORT FROM: the site file's
+# @PROXY_PROTOCOL@ line. With a PORT, a listener that reads the PROXY protocol
+# (v1 or v2) and takes the client address from it when the connection comes
+# from FROM (the balancer's address or CIDR); without one, a comment.
+proxy_protocol_directives() {
+  local address=$1 port=$2 from=$3
+  if [ -z "$port" ]; then
+    echo "# no PROXY protocol listener"
+    return 0
+  fi
+  [ -n "$from" ] || { _fail "a PROXY protocol port needs the balancer's address (PROXY_PROTOCOL_FROM)"; return 1; }
+  echo "listen $address:$port ssl proxy_protocol; set_real_ip_from $from; real_ip_header proxy_protocol;"
+}
+
 # Render nginx.conf, the site file and the params file into $KOSMO_VAR/nginx.
 _nginx_render() {
+  local proxy_protocol
+  proxy_protocol=$(proxy_protocol_directives 127.0.0.1 "${KOSMO_PROXY_PROTOCOL_PORT:-}" \
+    "${KOSMO_PROXY_PROTOCOL_FROM:-}") || return 1
   mkdir -p -- "$_NGINX_DIR"/{client_body,fastcgi,proxy,scgi,uwsgi}_temp || return 1
   cp -f -- "$KOSMO_REPO/nginx/kosmo_fastcgi_params" "$_NGINX_DIR/kosmo_fastcgi_params" || return 1
   render_template "$KOSMO_REPO/nginx/kosmo-site.conf.in" "$_NGINX_DIR/kosmo-site.conf" \
     LISTEN_ADDRESS=127.0.0.1 HTTPS_PORT="$KOSMO_HTTPS_PORT" RUN_DIR="$_RUN" \
     STATIC_DIR="$KOSMO_REPO/static" TLS_CERT="$_TLS/cert.pem" TLS_KEY="$_TLS/key.pem" \
     TLS_DHPARAM="$_TLS/dhparam.pem" LOG_DIR="$_LOG" \
-    POST_RATE="${KOSMO_NGINX_POST_RATE:-1000r/s}" POST_BURST="${KOSMO_NGINX_POST_BURST:-1000}" || return 1
+    POST_RATE="${KOSMO_NGINX_POST_RATE:-1000r/s}" POST_BURST="${KOSMO_NGINX_POST_BURST:-1000}" \
+    PROXY_PROTOCOL="$proxy_protocol" || return 1
   render_template "$KOSMO_REPO/nginx/local/nginx.conf.in" "$_NGINX_DIR/nginx.conf" \
     RUN_DIR="$_RUN" LOG_DIR="$_LOG" NGINX_DIR="$_NGINX_DIR" SITE_CONF="$_NGINX_DIR/kosmo-site.conf" || return 1
 }

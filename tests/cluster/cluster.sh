@@ -49,12 +49,12 @@ cluster_ports() {
   mapfile -t ports < <(/usr/bin/python3 - <<'PY'
 import socket
 socks = []
-for _ in range(17):
+for _ in range(19):
     s = socket.socket(); s.bind(("127.0.0.1", 0)); socks.append(s)
 for s in socks: print(s.getsockname()[1])
 PY
   ) || return 1
-  [ "${#ports[@]}" = 17 ] || { _csay "cannot find free ports"; return 1; }
+  [ "${#ports[@]}" = 19 ] || { _csay "cannot find free ports"; return 1; }
   local galera_root n i=0
   galera_root=$(_galera_root) || return 1
   {
@@ -66,6 +66,8 @@ PY
     done
     printf 'WEB1_PORT=%s\nWEB2_PORT=%s\nLB_PORT=%s\nSMTP_PORT=%s\nSTACK_DB_PORT=%s\n' \
       "${ports[12]}" "${ports[13]}" "${ports[14]}" "${ports[15]}" "${ports[16]}"
+    # Each nginx's second listener, for haproxy's PROXY protocol.
+    printf 'WEB1_PROXY_PORT=%s\nWEB2_PROXY_PORT=%s\n' "${ports[17]}" "${ports[18]}"
   } >"$KOSMO_CLUSTER/cluster.env.tmp" && mv -f -- "$KOSMO_CLUSTER/cluster.env.tmp" "$KOSMO_CLUSTER/cluster.env" || return 1
   # shellcheck disable=SC1091
   source "$KOSMO_CLUSTER/cluster.env"
@@ -299,6 +301,8 @@ _write_web_env() {
     printf 'KOSMO_VAR=%q\n' "$var"
     printf 'KOSMO_BUILD=%q\n' "$KOSMO_BUILD"
     printf 'KOSMO_HTTPS_PORT=%q\n' "$(_v "WEB${n}_PORT")"
+    # haproxy connects from 127.0.0.1 and names the client in the PROXY protocol.
+    printf 'KOSMO_PROXY_PROTOCOL_PORT=%q\nKOSMO_PROXY_PROTOCOL_FROM=127.0.0.1\n' "$(_v "WEB${n}_PROXY_PORT")"
     printf 'KOSMO_SMTP_PORT=%q\n' "$SMTP_PORT"
     printf 'KOSMO_DB_PORT=%q\n' "$STACK_DB_PORT"
     # Web node 1 prefers database node 1, web node 2 database node 2.
@@ -382,6 +386,9 @@ _health_path() {
 
 # haproxy in TCP mode: TLS passes through to nginx, which terminates it with
 # the site's own configuration; the health check speaks HTTPS to each nginx.
+# It sends the PROXY protocol (v2) to each nginx's second listener, which
+# takes the client's address from it (nginx/kosmo-site.conf.in), so the
+# per-address limits count members, not the balancer.
 lb_start() {
   local dir=$KOSMO_CLUSTER/lb pid deadline
   mkdir -p -- "$dir" || return 1
@@ -413,9 +420,9 @@ backend be_web
     option httpchk
     http-check send meth GET uri $(_health_path) ver HTTP/1.1 hdr Host 127.0.0.1
     http-check expect status 200
-    default-server inter 500ms fall 2 rise 1 check-ssl verify none
-    server web1 127.0.0.1:$WEB1_PORT check
-    server web2 127.0.0.1:$WEB2_PORT check
+    default-server inter 500ms fall 2 rise 1 check-ssl verify none send-proxy-v2 check-send-proxy
+    server web1 127.0.0.1:$WEB1_PROXY_PORT check
+    server web2 127.0.0.1:$WEB2_PROXY_PORT check
 EOF
   haproxy -c -q -f "$dir/haproxy.cfg" >"$dir/check.log" 2>&1 ||
     { _fail "haproxy -c rejects $dir/haproxy.cfg" "$dir/check.log"; return 1; }
