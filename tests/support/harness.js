@@ -9,6 +9,17 @@ const { execFileSync } = require('node:child_process');
 
 const repo = path.resolve(__dirname, '../..');
 
+// Debian 12's Node 18 fetch (its undici 5.15) has no Headers.getSetCookie()
+// and joins several Set-Cookie headers with ", " in get('set-cookie'). Split
+// them back where a comma is followed by a new cookie's "name=" (an Expires
+// date's comma is followed by a day number, never by "name=").
+if (typeof Headers.prototype.getSetCookie !== 'function') {
+  Headers.prototype.getSetCookie = function getSetCookie() {
+    const joined = this.get('set-cookie');
+    return joined ? joined.split(/,\s*(?=[!#$%&'*+\-.^_`|~0-9A-Za-z]+=)/) : [];
+  };
+}
+
 function loadEnv() {
   const file = process.env.KOSMO_TEST_ENV;
   if (!file || !fs.existsSync(file)) throw new Error('KOSMO_TEST_ENV does not name a test.env (run through ctest)');
@@ -89,8 +100,7 @@ class Client {
   constructor(base = baseUrl) { this.cookies = new Map(); this.base = base; }
   cookieHeader() { return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '); }
   remember(res) {
-    const setCookies = typeof res.headers.getSetCookie === 'function' ? res.headers.getSetCookie()
-      : (res.headers.raw ? res.headers.raw()['set-cookie'] || [] : []);
+    const setCookies = res.headers.getSetCookie();
     for (const c of setCookies) {
       const [pair, ...attrs] = c.split(';');
       const eq = pair.indexOf('=');
