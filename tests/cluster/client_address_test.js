@@ -11,16 +11,9 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
-const crypto = require('node:crypto');
-const { Client, createMember, sqlValue, dir, env } = require('./harness');
+const { Client, createMember, sqlValue, dir, env, limitSubjectHashHex } = require('./harness');
 
-function subjectHashHex(scope, subject) {
-  const secrets = fs.readFileSync(path.join(dir, 'shared/secrets.conf'), 'utf8');
-  const csrfKey = Buffer.from(secrets.match(/^csrf_key = ([0-9a-f]+)$/m)[1], 'hex');
-  const limitsKey = crypto.createHmac('sha256', csrfKey).update('kosmo-limits-v1').digest();
-  return crypto.createHmac('sha256', limitsKey).update(`${scope}:${subject}`).digest('hex');
-}
-const loginIpEvents = (address) => Number(sqlValue(`SELECT COUNT(*) FROM rate_limit_events WHERE scope = 'login_ip' AND subject_hash = UNHEX('${subjectHashHex('login_ip', address)}')`));
+const loginIpEvents = (address) => Number(sqlValue(`SELECT COUNT(*) FROM rate_limit_events WHERE scope = 'login_ip' AND subject_hash = UNHEX('${limitSubjectHashHex('login_ip', address)}')`));
 const accessLog = (web) => {
   const file = path.join(dir, web, 'log', 'kosmo-access.log');
   return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';

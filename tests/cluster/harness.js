@@ -294,8 +294,17 @@ async function boundedLoad({ concurrency, maxRequests, maxSeconds, step }) {
   return results;
 }
 
+// rate_limit_events.subject_hash as fcgi/lib/rate_limits.cpp computes it:
+// HMAC(HMAC(csrf_key, "kosmo-limits-v1"), scope ":" subject), hex.
+function limitSubjectHashHex(scope, subject) {
+  const secrets = fs.readFileSync(path.join(dir, 'shared/secrets.conf'), 'utf8');
+  const csrfKey = Buffer.from(secrets.match(/^csrf_key = ([0-9a-f]+)$/m)[1], 'hex');
+  const limitsKey = crypto.createHmac('sha256', csrfKey).update('kosmo-limits-v1').digest();
+  return crypto.createHmac('sha256', limitsKey).update(`${scope}:${subject}`).digest('hex');
+}
+
 module.exports = {
   env, dir, ports, dbPorts, repo, Client, rawRequest, sql, sqlValue, wsrepStatus, admin, createMember, sessionHashHex,
   mailFiles, parseMail, mailsTo, waitForMails, tokenOf, cluster, clusterAsync, readLog, logEvents, pidOf,
-  lbServerStates, waitFor, boundedLoad, sleep,
+  lbServerStates, waitFor, boundedLoad, sleep, limitSubjectHashHex,
 };

@@ -8,24 +8,15 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const crypto = require('node:crypto');
-const { Client, createMember, sql, waitForMails, mailsTo, sleep, dir, repo } = require('./harness');
+const { Client, createMember, sql, waitForMails, mailsTo, sleep, dir, repo, limitSubjectHashHex } = require('./harness');
 
 const kLoginMaxFailures = 3;
 const kIdentityCardMax = 5;
 
-// rate_limits.subject_hash as fcgi/lib/rate_limits.cpp computes it:
-// HMAC(HMAC(csrf_key, "kosmo-limits-v1"), scope ":" subject).
-function subjectHashHex(scope, subject) {
-  const secrets = fs.readFileSync(path.join(dir, 'shared/secrets.conf'), 'utf8');
-  const csrfKey = Buffer.from(secrets.match(/^csrf_key = ([0-9a-f]+)$/m)[1], 'hex');
-  const limitsKey = crypto.createHmac('sha256', csrfKey).update('kosmo-limits-v1').digest();
-  return crypto.createHmac('sha256', limitsKey).update(`${scope}:${subject}`).digest('hex');
-}
 // What the database counted for the subject: window counters (rate_limits,
 // the login-ID lockout) plus one row per event (rate_limit_events, 002).
 function hits(scope, subject) {
-  const where = `scope = '${scope}' AND subject_hash = UNHEX('${subjectHashHex(scope, subject)}')`;
+  const where = `scope = '${scope}' AND subject_hash = UNHEX('${limitSubjectHashHex(scope, subject)}')`;
   const hasEvents = sql("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'kosmo' AND TABLE_NAME = 'rate_limit_events'")[0][0] === '1';
   const events = hasEvents ? `(SELECT COUNT(*) FROM rate_limit_events WHERE ${where})` : '0';
   return sql(`SELECT (SELECT COALESCE(SUM(hits), 0) FROM rate_limits WHERE ${where}) + ${events}`)[0][0];
