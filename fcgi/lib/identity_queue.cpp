@@ -8,8 +8,8 @@ namespace {
 
 const SqlStatement kQueueIdentity{
     "identity_requests.insert",
-    "INSERT INTO identity_requests (card_symbol, card_number, birth_date, email, is_limited, ip, user_agent, "
-    "http_request_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6))"};
+    "INSERT INTO identity_requests (card_symbol, card_number, birth_date, email, ip, user_agent, "
+    "http_request_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6))"};
 // SKIP LOCKED lets the workers of one node pass each other; across Galera
 // nodes the DELETE below is what certifies a single owner.
 const SqlStatement kOldestIdentities{
@@ -34,16 +34,15 @@ std::uint64_t queued_identity_count(Transaction& tx) {
   return rows->getUInt64("n");
 }
 
-void queue_identity(Transaction& tx, const IdentityInput& input, bool limited, const Request& request) {
+void queue_identity(Transaction& tx, const IdentityInput& input, const Request& request) {
   sql::PreparedStatement& insert = tx.statement(kQueueIdentity);
   insert.setString(1, input.card_symbol);
   insert.setString(2, input.card_number);
   insert.setString(3, input.birth_date);
   insert.setString(4, input.email);
-  insert.setBoolean(5, limited);
-  insert.setString(6, request.remote_addr);
-  insert.setString(7, request.user_agent);
-  insert.setString(8, request.request_id);
+  insert.setString(5, request.remote_addr);
+  insert.setString(6, request.user_agent);
+  insert.setString(7, request.request_id);
   insert.executeUpdate();
 }
 

@@ -18,11 +18,14 @@ namespace kosmo {
 struct QueuedIdentity {
   std::uint64_t request_id = 0;
   IdentityInput input;  // normalised as typed (D10)
+  // Set only by programs before the limits moved into the check: such a
+  // POST counted its D7 attempt in the answer and found it over a limit.
+  // Today's answer counts nothing and leaves it false.
   bool limited = false;
   Request origin;       // remote_addr, user_agent and request_id of the POST, for the audit row
 };
 
-void queue_identity(Transaction& tx, const IdentityInput& input, bool limited, const Request& request);
+void queue_identity(Transaction& tx, const IdentityInput& input, const Request& request);
 
 // Up to `batch` (at most 20) of the oldest queued identities, oldest first,
 // already deleted inside `tx`; none when the queue is empty (or other workers

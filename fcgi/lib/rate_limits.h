@@ -51,11 +51,12 @@ std::string card_subject(std::string_view card_symbol, std::string_view card_num
 int login_lockout_seconds(const AbuseLimits& limits, int failures);
 
 // D7, for 本人確認 (forgot_id): counts one attempt against the client
-// address and against the card, always both (the same writes whatever the
-// outcome, D1), and says whether both are still within their limits. Call it
-// for every well-formed submission, before looking for the member; over the
-// limit, look nothing up, send nothing, and answer as usual (303 to the sent
-// screen). `card_symbol`/`card_number` as normalised by normalize_card_field.
+// address and against the card, always both, and says whether both are
+// still within their limits. kosmo-forgot-id calls it in the check after the
+// answer (D1: the answer's time must not depend on a subject's history), for
+// every well-formed submission, before looking for the member; over the
+// limit it looks nothing up and sends nothing, and the member already has the
+// usual answer. `card_symbol`/`card_number` as normalised by normalize_card_field.
 bool identity_attempt_allowed(Transaction& tx, const Config& config, std::string_view client_ip,
                               std::string_view card_symbol, std::string_view card_number);
 

@@ -58,32 +58,31 @@ Response show_sent(Context& ctx) {
   return render_page(ctx, "forgot_id_sent.tpl", dict);
 }
 
-// D7: identity attempts per client address and per card, counted in the
-// database (fcgi/lib/rate_limits), for every well-formed submission. Over a
-// limit the member gets the same answer and no mail.
-bool identity_attempt_within_limits(Transaction& tx, const Context& ctx, const IdentityInput& input) {
-  return identity_attempt_allowed(tx, ctx.config, ctx.request.remote_addr, input.card_symbol, input.card_number);
-}
-
-// The answer does the same work whoever typed what: count the attempt, queue
-// the typed identity, commit, 303. Whether it matched is decided after the
-// answer by check_queued_identities(), so neither the page, its headers nor
-// its timing can tell who is a member (D1).
+// The answer does the same work whoever typed what: queue the typed identity
+// (one INSERT), commit, 303. Everything that depends on who typed what, the
+// D7 limits included, runs after the answer in check_queued_identities(), so
+// neither the page, its headers nor its timing can tell who is a member or
+// which card is over its limit (D1).
 Response submit(Context& ctx) {
   const IdentityInput input = read_identity_form(ctx.request);  // NFKC, era dates (D10)
   if (!input.errors.empty()) return show_form_errors(ctx, input);
 
   Transaction tx(ctx.db);
-  const bool limited = !identity_attempt_within_limits(tx, ctx, input);
-  queue_identity(tx, input, limited, ctx.request);
+  queue_identity(tx, input, ctx.request);
   tx.commit();
   wake_background();
   return Response::see_other("/forgot-id/sent");  // POST -> 303 -> GET
 }
 
-IdentityMatch check_identity(Transaction& tx, const QueuedIdentity& queued) {
-  if (queued.limited) return {IdentityOutcome::Limited, std::nullopt, "limit"};
+// D7 first: the attempt counts against the client address and the card
+// (fcgi/lib/rate_limits), matched or not; over a limit nothing is looked up
+// and nothing is sent. R1 then decides who gets the mail.
+IdentityMatch check_identity(Transaction& tx, const Config& config, const QueuedIdentity& queued) {
   const IdentityInput& input = queued.input;
+  const bool within_limits =
+      !queued.limited &&  // a row queued by an older program that counted in its answer
+      identity_attempt_allowed(tx, config, queued.origin.remote_addr, input.card_symbol, input.card_number);
+  if (!within_limits) return {IdentityOutcome::Limited, std::nullopt, "limit"};
   return match_identity(find_members_by_card(tx, input.card_symbol, input.card_number, input.birth_date),
                         input.email);  // R1
 }
@@ -92,7 +91,7 @@ IdentityMatch check_identity(Transaction& tx, const QueuedIdentity& queued) {
 // deleted; for an eligible member older URLs are superseded (R8), a new token
 // is issued and ログインID再通知のお知らせ is queued for kosmo-mailer (D11).
 void check_one_identity(Transaction& tx, const Config& config, const QueuedIdentity& queued) {
-  const IdentityMatch match = check_identity(tx, queued);
+  const IdentityMatch match = check_identity(tx, config, queued);
   if (match.outcome == IdentityOutcome::Matched) {
     const IssuedToken token = issue_id_notice_token(tx, match.member->member_id, config.token_ttl);
     ctemplate::TemplateDictionary mail("id_notice");

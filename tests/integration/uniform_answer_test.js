@@ -15,6 +15,7 @@ test.after(() => removeSeeded());
 const PER_KIND = 220;
 const WARM_UP = 30;
 const TOLERANCE_MS = 1;
+const LIMITED_TOLERANCE_MS = 2;
 
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
@@ -28,7 +29,7 @@ function shape(res) {
   return JSON.stringify({ status: res.status, location: res.location, headers, body: res.text });
 }
 
-test('D1: matched, unmatched and limited identity POSTs get identical answers in the same time', async (t) => {
+test('D1: matched, unmatched and limited identity POSTs get identical answers in the same time (D7 counted after the answer)', async (t) => {
   const probe = await new Client().get('/forgot-id');
   if (probe.status === 502) return t.skip('kosmo-forgot-id is not built');
   const eligible = createMember();
@@ -87,10 +88,13 @@ test('D1: matched, unmatched and limited identity POSTs get identical answers in
   const medians = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
   t.diagnostic(`medians (ms) over ${PER_KIND} matched and unmatched, ${times.limited.length} limited: ${JSON.stringify(Object.fromEntries(Object.entries(medians).map(([k, v]) => [k, v.toFixed(3)])))}`);
   assert.ok(Math.abs(medians.matched - medians.unmatched) <= TOLERANCE_MS, `matched ${medians.matched} ms vs unmatched ${medians.unmatched} ms`);
-  // Limited requests give the same answer (above), but their time is not
-  // compared here: the test stack raises identity_card.max to 100000 (so the
-  // suite never trips it), so the limited card holds 100001 events, where the
-  // shipped limit of 10 leaves 11; the capped count costs O(limit).
+  // Limited requests take the same time too: the D7 count runs in the check
+  // after the answer. It reads up to limit + 1 events of the card, and the
+  // test stack raises identity_card.max to 100000 (so the suite never trips
+  // it), so here it reads 100001 rows, 40-56 ms when the answer counted; 22
+  // samples and that difference make a looser bound enough.
+  const others = median([...times.matched, ...times.unmatched]);
+  assert.ok(Math.abs(medians.limited - others) <= LIMITED_TOLERANCE_MS, `limited ${medians.limited} ms vs others ${others} ms`);
 
   // The sent page each browser then sees differs only in the CSRF value.
   const pages = [];

@@ -9,7 +9,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const https = require('node:https');
 const crypto = require('node:crypto');
-const { env, Client, sql, sqlValue } = require('./harness');
+const { env, Client, sql, sqlValue, identityChecksDone } = require('./harness');
 
 const etc = path.join(env.KOSMO_VAR, 'etc');
 
@@ -104,7 +104,13 @@ function freshAddress() {
 // that address, exactly as for a distinct machine.
 class ClientFrom extends Client {
   constructor(address) { super(); this.address = address; }
-  request(method, urlPath, { form, headers = {}, body } = {}) {
+  // settle: as Client's, after POST /forgot-id wait for the identity check.
+  async request(method, urlPath, { form, headers = {}, body, settle = true } = {}) {
+    const result = await this.send(method, urlPath, { form, headers, body });
+    if (settle && method === 'POST' && urlPath === '/forgot-id' && result.status === 303) await identityChecksDone();
+    return result;
+  }
+  send(method, urlPath, { form, headers, body }) {
     const h = { ...headers };
     if (this.cookies.size) h.cookie = this.cookieHeader();
     let payload = body;
