@@ -1,7 +1,7 @@
 // db: one MariaDB connection per worker, its prepared statements, and the
 // Transaction that every write goes through. SQL text lives in the file of
 // its table (members.cpp, tokens.cpp ...) as a SqlStatement; every statement
-// linked into a program is checked when the connection opens, so a typo stops
+// linked into a program is checked when the first connection opens, so a typo stops
 // the start, not a request. A connection keeps only the statements it has run.
 #pragma once
 
@@ -49,7 +49,7 @@ enum class DbFailure {
 };
 DbFailure classify(const sql::SQLException& e);
 
-// Screens check every statement when the connection opens (a typo stops the
+// Screens check every statement when their first connection opens (a typo stops the
 // start) and keep each prepared from its first use; kosmo-admin skips the
 // check, because `migrate` runs before the tables its other statements name exist.
 enum class Prepare { CheckAtConnect, OnFirstUse };
