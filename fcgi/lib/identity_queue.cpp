@@ -1,6 +1,5 @@
 #include "identity_queue.h"
 
-#include <algorithm>
 #include <stdexcept>
 
 namespace kosmo {
@@ -17,9 +16,10 @@ const SqlStatement kOldestIdentities{
     "SELECT request_id, card_symbol, card_number, DATE_FORMAT(birth_date, '%Y-%m-%d') AS birth_date_iso, email, "
     "is_limited, ip, user_agent, http_request_id FROM identity_requests ORDER BY request_id LIMIT ? "
     "FOR UPDATE SKIP LOCKED"};
-// One DELETE for a whole batch: kIdentityBatchMax placeholders, the unused
-// ones bound to 0, which no row has (AUTO_INCREMENT starts at 1).
-constexpr int kIdentityBatchMax = 20;
+// A batch is checked in one transaction (one COMMIT, one log flush) and
+// deleted by one DELETE with kIdentityBatch placeholders, the unused ones
+// bound to 0, which no row has (AUTO_INCREMENT starts at 1).
+constexpr int kIdentityBatch = 20;
 const SqlStatement kDeleteIdentities{
     "identity_requests.delete_batch",
     "DELETE FROM identity_requests WHERE request_id IN (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"};
@@ -46,9 +46,9 @@ void queue_identity(Transaction& tx, const IdentityInput& input, const Request& 
   insert.executeUpdate();
 }
 
-std::vector<QueuedIdentity> take_queued_identities(Transaction& tx, int batch) {
+std::vector<QueuedIdentity> take_queued_identities(Transaction& tx) {
   sql::PreparedStatement& select = tx.statement(kOldestIdentities);
-  select.setInt(1, std::clamp(batch, 1, kIdentityBatchMax));
+  select.setInt(1, kIdentityBatch);
   Rows rows = query(select);
   std::vector<QueuedIdentity> taken;
   while (rows->next()) {
@@ -69,7 +69,7 @@ std::vector<QueuedIdentity> take_queued_identities(Transaction& tx, int batch) {
   // worker may have taken one too; certification then fails one of the two
   // transactions, which is rerun).
   sql::PreparedStatement& remove = tx.statement(kDeleteIdentities);
-  for (int slot = 0; slot < kIdentityBatchMax; ++slot)
+  for (int slot = 0; slot < kIdentityBatch; ++slot)
     remove.setUInt64(slot + 1, slot < static_cast<int>(taken.size()) ? taken[slot].request_id : 0);
   if (remove.executeUpdate() != static_cast<int>(taken.size()))
     throw std::runtime_error("identity_requests: a taken row was not there to delete");

@@ -27,10 +27,10 @@ struct QueuedIdentity {
 
 void queue_identity(Transaction& tx, const IdentityInput& input, const Request& request);
 
-// Up to `batch` (at most 20) of the oldest queued identities, oldest first,
+// Up to 20 of the oldest queued identities, oldest first,
 // already deleted inside `tx`; none when the queue is empty (or other workers
 // hold every row). One SELECT and one DELETE for the batch.
-std::vector<QueuedIdentity> take_queued_identities(Transaction& tx, int batch);
+std::vector<QueuedIdentity> take_queued_identities(Transaction& tx);
 
 // Identities waiting for the background check (normally 0: for the metrics page).
 std::uint64_t queued_identity_count(Transaction& tx);

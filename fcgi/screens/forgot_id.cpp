@@ -104,14 +104,14 @@ void check_one_identity(Transaction& tx, const Config& config, const QueuedIdent
         match.member ? std::optional(match.member->member_id) : std::nullopt, queued.origin, match.detail);
 }
 
-// Up to kIdentityBatch queued identities in one transaction, oldest first:
-// one COMMIT (one log flush) for the batch keeps the checks up with a wave
-// of answers (measured: one commit per check managed about 440 checks/s
-// against 1,960 answers/s). Returns false when the queue was empty.
+// The next batch of queued identities (take_queued_identities) in one
+// transaction, oldest first: one COMMIT (one log flush) for the batch keeps
+// the checks up with a wave of answers (measured: one commit per check
+// managed about 440 checks/s against 1,960 answers/s). Returns false when
+// the queue was empty.
 bool check_next_identities(BackgroundWork& work) {
-  constexpr int kIdentityBatch = 20;
   Transaction tx(work.db);
-  const std::vector<QueuedIdentity> batch = take_queued_identities(tx, kIdentityBatch);
+  const std::vector<QueuedIdentity> batch = take_queued_identities(tx);
   for (const QueuedIdentity& queued : batch) check_one_identity(tx, work.config, queued);
   tx.commit();
   return !batch.empty();

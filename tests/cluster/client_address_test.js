@@ -8,16 +8,10 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const fs = require('node:fs');
 const net = require('node:net');
-const path = require('node:path');
-const { Client, createMember, sqlValue, dir, env, limitSubjectHashHex } = require('./harness');
+const { Client, createMember, sqlValue, env, limitSubjectHashHex, readLog } = require('./harness');
 
 const loginIpEvents = (address) => Number(sqlValue(`SELECT COUNT(*) FROM rate_limit_events WHERE scope = 'login_ip' AND subject_hash = UNHEX('${limitSubjectHashHex('login_ip', address)}')`));
-const accessLog = (web) => {
-  const file = path.join(dir, web, 'log', 'kosmo-access.log');
-  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
-};
 
 test('D7 through the load balancer: each member counts under their own address, not the balancer\'s', async () => {
   // One member per address, two failures each (the cluster locks a login ID
@@ -39,7 +33,7 @@ test('D7 through the load balancer: each member counts under their own address, 
     const audited = sqlValue(`SELECT GROUP_CONCAT(DISTINCT ip) FROM audit_events WHERE event = 'login_failed' AND member_id = ${Number(member.member_id)}`);
     assert.equal(audited, from, 'the audit trail names the member\'s address');
   }
-  const logged = ['web1', 'web2'].map(accessLog).join('');
+  const logged = ['web1', 'web2'].map((web) => readLog(web, 'kosmo-access')).join('');
   assert.match(logged, /^127\.0\.0\.21 \[/m, 'nginx logs the client, not the balancer');
 });
 

@@ -9,7 +9,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const https = require('node:https');
 const crypto = require('node:crypto');
-const { env, Client, sql, sqlValue, identityChecksDone } = require('./harness');
+const { env, Client, sql, sqlValue, settleIdentityCheck } = require('./harness');
 
 const etc = path.join(env.KOSMO_VAR, 'etc');
 
@@ -107,7 +107,7 @@ class ClientFrom extends Client {
   // settle: as Client's, after POST /forgot-id wait for the identity check.
   async request(method, urlPath, { form, headers = {}, body, settle = true } = {}) {
     const result = await this.send(method, urlPath, { form, headers, body });
-    if (settle && method === 'POST' && urlPath === '/forgot-id' && result.status === 303) await identityChecksDone();
+    if (settle) await settleIdentityCheck(method, urlPath, result);
     return result;
   }
   send(method, urlPath, { form, headers, body }) {

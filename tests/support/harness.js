@@ -43,7 +43,7 @@ function stack(fn) {
 // Runs SQL as root over the private socket; returns rows as arrays of strings (NULL -> null).
 function sql(query) {
   const out = execFileSync('mariadb', [`--defaults-file=${path.join(env.KOSMO_VAR, 'mariadb/my.cnf')}`, '-N', '-B', '--raw', 'kosmo', '-e', query],
-    { encoding: 'utf8' });
+    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });  // whole-table reads (the audit trail test)
   return out.split('\n').filter((l) => l !== '').map((l) => l.split('\t').map((v) => (v === 'NULL' ? null : v)));
 }
 function sqlValue(query) {
@@ -94,6 +94,12 @@ async function identityChecksDone(timeoutMs = 15000) {
   }
 }
 
+// After a POST /forgot-id answered 303, waits until its identity check ran
+// (after the answer, D1), so the test can look for the mail or the audit row.
+async function settleIdentityCheck(method, urlPath, result) {
+  if (method === 'POST' && urlPath === '/forgot-id' && result.status === 303) await identityChecksDone();
+}
+
 // A browser-like client: keeps cookies, never follows redirects by itself.
 class Client {
   // `base`: another front end of the same stack (the Apache test's https://127.0.0.1:PORT).
@@ -122,8 +128,9 @@ class Client {
     const res = await fetch(this.base + urlPath, { method, headers: h, body: payload, redirect: 'manual' });
     this.remember(res);
     const text = await res.text();
-    if (settle && method === 'POST' && urlPath === '/forgot-id' && res.status === 303) await identityChecksDone();
-    return { status: res.status, headers: res.headers, text, location: res.headers.get('location') };
+    const result = { status: res.status, headers: res.headers, text, location: res.headers.get('location') };
+    if (settle) await settleIdentityCheck(method, urlPath, result);
+    return result;
   }
   get(p, o) { return this.request('GET', p, o); }
   post(p, form, o = {}) { return this.request('POST', p, { ...o, form }); }
@@ -181,4 +188,4 @@ async function waitForMail(address, { timeoutMs = 15000, since = new Set() } = {
 function mailsTo(address) { return mailFiles().map(parseMail).filter((m) => m.to.includes(address)); }
 function sleep(ms) { return new Promise((r) => setTimeout(r, ms)); }
 
-module.exports = { identityChecksDone, env, baseUrl, mailDir, stack, sql, sqlValue, q, admin, createMember, Client, mailFiles, parseMail, waitForMail, mailsTo, sleep, repo };
+module.exports = { identityChecksDone, settleIdentityCheck, env, baseUrl, mailDir, stack, sql, sqlValue, q, admin, createMember, Client, mailFiles, parseMail, waitForMail, mailsTo, sleep, repo };
