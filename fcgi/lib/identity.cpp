@@ -115,6 +115,7 @@ std::string_view to_string(IdentityOutcome outcome) {
     case IdentityOutcome::NotEligibleNoEmail: return "not_eligible_no_email";
     case IdentityOutcome::NotEligibleDisabled: return "not_eligible_disabled";
     case IdentityOutcome::Limited: return "limited";
+    case IdentityOutcome::Fault: return "fault";
   }
   return "unknown";
 }

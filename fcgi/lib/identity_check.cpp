@@ -19,10 +19,8 @@ namespace {
 // nothing is sent. R1 then decides who gets the mail.
 IdentityMatch match_queued_identity(Transaction& tx, const Config& config, const QueuedIdentity& queued) {
   const IdentityInput& input = queued.input;
-  const bool within_limits =
-      !queued.limited &&  // a row queued by an older program that counted in its answer
-      identity_attempt_allowed(tx, config, queued.origin.remote_addr, input.card_symbol, input.card_number);
-  if (!within_limits) return {IdentityOutcome::Limited, std::nullopt, "limit"};
+  if (!identity_attempt_allowed(tx, config, queued.origin.remote_addr, input.card_symbol, input.card_number))
+    return {IdentityOutcome::Limited, std::nullopt, "limit"};
   return match_identity(find_members_by_card(tx, input.card_symbol, input.card_number, input.birth_date),
                         input.email);  // R1
 }
