@@ -87,7 +87,7 @@ void Connection::close() noexcept {
   in_transaction_ = false;
 }
 
-void Connection::open() {
+void Connection::open(ConnectFailures failures) {
   std::optional<sql::SQLException> last_error;  // its operator new is protected
   for (const DbHost& host : config_.db_hosts) {
     sql::ConnectOptionsMap options;
@@ -133,9 +133,10 @@ void Connection::open() {
       in_transaction_ = false;
       return;
     } catch (const sql::SQLException& e) {
-      log_event(LogLevel::Warn, "db_connect_failed",
-                {{"server", host.describe()}, {"errno", std::to_string(e.getErrorCode())},
-                 {"sqlstate", e.getSQLState()}});
+      if (failures == ConnectFailures::Logged)
+        log_event(LogLevel::Warn, "db_connect_failed",
+                  {{"server", host.describe()}, {"errno", std::to_string(e.getErrorCode())},
+                   {"sqlstate", e.getSQLState()}});
       // A wrong statement is our bug, not a host to fail over from.
       if (e.getErrorCode() == 1064 || e.getErrorCode() == 1146 || e.getErrorCode() == 1054) throw;
       last_error.emplace(e);
@@ -168,9 +169,9 @@ void Connection::check_every_statement() {
   }
 }
 
-void Connection::reconnect() {
+void Connection::reconnect(ConnectFailures failures) {
   close();
-  open();
+  open(failures);
 }
 
 sql::PreparedStatement& Connection::statement(const SqlStatement& which) {

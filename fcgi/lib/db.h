@@ -63,7 +63,10 @@ class Connection {
 
   // Drops the current server connection and opens a new one, trying every
   // configured host in order (failover). Throws sql::SQLException if none answers.
-  void reconnect();
+  // Quiet: no db_connect_failed line per host, for a loop that polls through
+  // an outage and logs it once for the process itself (db_outage.h).
+  enum class ConnectFailures { Logged, Quiet };
+  void reconnect(ConnectFailures failures = ConnectFailures::Logged);
   const std::string& server() const { return server_; }
 
   sql::PreparedStatement& statement(const SqlStatement& which);
@@ -78,7 +81,7 @@ class Connection {
 
  private:
   friend class Transaction;
-  void open();
+  void open(ConnectFailures failures = ConnectFailures::Logged);
   void prepare(const SqlStatement& which);
   void check_every_statement();
   void close() noexcept;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "audit.h"
+#include "db_outage.h"
 #include "identity_check.h"
 #include "identity_queue.h"
 #include "log.h"
@@ -111,39 +112,72 @@ void pause_after_conflict(int conflicts) {
   std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms(random)));
 }
 
-}  // namespace
+// Shared by the process's check threads: one line when the database goes
+// away, not one per thread and poll (issue 14).
+DbOutageLog& database_outage() {
+  static DbOutageLog outage;
+  return outage;
+}
 
-// Drain the queue, then sleep until a POST wakes the thread (or the poll
-// interval, for rows another web node queued and could not handle). A lost
-// conflict is tried again after a growing random pause; a lost database
-// waits a poll interval and reconnects.
-void check_queued_identities(BackgroundWork& work) {
+// A connection that broke while the server is up again (a restart, a
+// failover) is simply opened again, without a line; only a server that does
+// not answer is an outage, and DbOutageLog decides whether that is a line.
+bool reconnect(BackgroundWork& work) {
+  try {
+    work.db.reconnect(Connection::ConnectFailures::Quiet);
+  } catch (const sql::SQLException& e) {
+    database_outage().unavailable(e.getErrorCode());
+    return false;
+  }
+  database_outage().available();
+  return true;
+}
+
+enum class Drain { Done, Reconnected, Disconnected };
+
+// Checks batches until the queue is empty or the database is lost. A lost
+// conflict is tried again after a growing random pause.
+Drain drain_queue(BackgroundWork& work) {
   int conflicts = 0;
-  do {
-    for (;;) {
-      try {
-        if (check_next_identities(work) == Pass::Empty) break;
-        conflicts = 0;
-      } catch (const sql::SQLException& e) {
-        if (classify(e) == DbFailure::Conflict) {
+  for (;;) {
+    try {
+      if (check_next_identities(work) == Pass::Empty) return Drain::Done;
+      conflicts = 0;
+    } catch (const sql::SQLException& e) {
+      switch (classify(e)) {
+        case DbFailure::Conflict:
           log_event(LogLevel::Info, "identity_check_conflict",
                     {{"errno", std::to_string(e.getErrorCode())}, {"attempt", std::to_string(conflicts + 1)}});
           pause_after_conflict(++conflicts);
           continue;
-        }
-        log_event(LogLevel::Warn, "identity_check_retry",
-                  {{"errno", std::to_string(e.getErrorCode())}, {"sqlstate", e.getSQLState()}});
-        try {
-          work.db.reconnect();
-        } catch (const sql::SQLException&) {
-          // Still down: the next poll tries again.
-        }
-        break;
-      } catch (const std::exception& e) {
-        log_event(LogLevel::Error, "identity_check_fault", {{"what", e.what()}});
-        break;
+        case DbFailure::ConnectionLost:
+          return reconnect(work) ? Drain::Reconnected : Drain::Disconnected;
+        case DbFailure::Other:
+          // Only setting a row aside can get here (a row's own faults are
+          // values): the next poll tries again.
+          log_event(LogLevel::Error, "identity_check_fault",
+                    {{"errno", std::to_string(e.getErrorCode())}, {"sqlstate", e.getSQLState()}});
+          return Drain::Done;
       }
+    } catch (const std::exception& e) {
+      log_event(LogLevel::Error, "identity_check_fault", {{"what", e.what()}});
+      return Drain::Done;
     }
+  }
+}
+
+}  // namespace
+
+// Drain the queue, then sleep until a POST wakes the thread (or the poll
+// interval, for rows another web node queued and could not handle). Without
+// a database the thread tries to reconnect at each poll.
+void check_queued_identities(BackgroundWork& work) {
+  bool connected = true;
+  do {
+    if (!connected && !(connected = reconnect(work))) continue;  // to the next poll
+    Drain drained = drain_queue(work);
+    if (drained == Drain::Reconnected) drained = drain_queue(work);  // once a poll
+    connected = drained != Drain::Disconnected;
   } while (work.wait(kPollMilliseconds));
 }
 

@@ -5,12 +5,13 @@
 // (issue 12); during a database outage the program logs one line, not one
 // per thread and poll, and one when the database is back (issue 14).
 'use strict';
+const fs = require('node:fs');
 const path = require('node:path');
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { execFileSync } = require('node:child_process');
-const { env, Client, createMember, sql, sqlValue, q, mailsTo, waitForMail, sleep } = require('../support/harness');
-const { identityOf } = require('../support/recovery');
+const { env, Client, createMember, stack, sql, sqlValue, q, mailsTo, waitForMail, sleep } = require('../support/harness');
+const { identityOf, requestIdNotice } = require('../support/recovery');
 
 // SQL with statements the harness's one-line `sql()` cannot pass (a trigger
 // body holds semicolons), as root over the stack's socket.
@@ -80,4 +81,42 @@ SELECT LAST_INSERT_ID();`).trim());
     // DELETE of the looked-at row.
     if (poisonId) sql(`DELETE FROM identity_requests WHERE identity_request_id = ${poisonId}`);
   }
+});
+
+// Lines of kosmo-forgot-id's log written after `offset` bytes.
+function logLinesSince(offset) {
+  const file = path.join(env.KOSMO_VAR, 'log/forgot-id.log');
+  const text = fs.readFileSync(file, 'utf8');
+  return Buffer.from(text).subarray(offset).toString('utf8').split('\n').filter((l) => l.includes('prog=kosmo-forgot-id'));
+}
+const logSize = () => fs.statSync(path.join(env.KOSMO_VAR, 'log/forgot-id.log')).size;
+
+test('issue 14: while MariaDB is down kosmo-forgot-id logs one line, not one per thread and poll, and one line when it is back', async () => {
+  // Every check thread has an open connection that is about to break.
+  await requestIdNotice(createMember());
+  const start = logSize();
+  stack('db_stop');
+  let during;
+  try {
+    await sleep(6000);  // 12 polls of each of the four threads
+    during = logLinesSince(start);
+  } finally {
+    stack('db_start');
+  }
+  assert.equal(during.length, 1, `lines during the outage:\n${during.join('\n')}`);
+  assert.match(during[0], /^level=warn prog=kosmo-forgot-id event=db_unavailable /);
+
+  const deadline = Date.now() + 10000;
+  let after = [];
+  while (Date.now() < deadline) {
+    after = logLinesSince(start).slice(1);
+    if (after.some((l) => l.includes('event=db_available'))) break;
+    await sleep(100);
+  }
+  await sleep(3 * poll);  // every thread has polled again
+  after = logLinesSince(start).slice(1).filter((l) => !l.includes('event=audit'));
+  assert.equal(after.length, 1, `lines after the outage:\n${after.join('\n')}`);
+  assert.match(after[0], /^level=info prog=kosmo-forgot-id event=db_available .*down_seconds=\d+/);
+  // And the checks work again.
+  await requestIdNotice(createMember());
 });
