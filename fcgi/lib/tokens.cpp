@@ -2,6 +2,7 @@
 
 #include "crypto.h"
 #include "members.h"
+#include "random_token.h"
 
 namespace kosmo {
 namespace {
@@ -38,10 +39,8 @@ const SqlStatement kFindToken{
 // The stored form of a URL value, or nullopt when it cannot be one of ours
 // (strict base64url of exactly 32 bytes: one spelling per token).
 std::optional<std::string> stored_hash(std::string_view url_value) {
-  if (url_value.size() != 43) return std::nullopt;
-  const std::optional<std::string> raw = base64url_decode(url_value);
-  if (!raw || raw->size() != kTokenBytes) return std::nullopt;
-  return sha256(*raw);
+  if (!is_random_token(url_value)) return std::nullopt;
+  return sha256(*base64url_decode(url_value));
 }
 
 TokenState find_token(Transaction& tx, const std::string& hash, int max_failures) {
@@ -90,7 +89,7 @@ IssuedToken issue_id_notice_token(Transaction& tx, std::uint64_t member_id, int 
   supersede.executeUpdate();
 
   IssuedToken token;
-  const std::string raw = random_bytes(kTokenBytes);  // OpenSSL RAND_bytes (D4)
+  const std::string raw = random_bytes(kRandomTokenBytes);  // OpenSSL RAND_bytes (D4)
   token.url_value = base64url_encode(raw);
   sql::PreparedStatement& insert = tx.statement(kInsertToken);
   insert.setString(1, sha256(raw));

@@ -15,10 +15,8 @@
 
 namespace kosmo {
 
-inline constexpr std::size_t kTokenBytes = 32;
-
 struct IssuedToken {
-  std::string url_value;  // base64url, 43 characters: goes into the mail and nowhere else (D12)
+  std::string url_value;  // a random token (random_token.h), 43 characters: goes into the mail and nowhere else (D12)
 };
 
 // Locks the member's row, marks every open token of the member superseded
