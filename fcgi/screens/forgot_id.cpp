@@ -55,8 +55,8 @@ Response show_sent(Context& ctx) {
 // The answer does the same work whoever typed what: queue the typed identity
 // (one INSERT), commit, 303. Everything that depends on who typed what, the
 // D7 limits included, runs after the answer in check_queued_identities()
-// (fcgi/lib/identity_check_loop), so neither the page, its headers nor its
-// timing can tell who is a member or which card is over its limit (D1).
+// (fcgi/lib/recovery/identity_check_loop), so neither the page, its headers
+// nor its timing can tell who is a member or which card is over its limit (D1).
 Response submit(Context& ctx) {
   const IdentityInput input = read_identity_form(ctx.request);  // NFKC, era dates (D10)
   if (!input.errors.empty()) return show_form_errors(ctx, input);

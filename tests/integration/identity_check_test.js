@@ -1,5 +1,5 @@
 // The identity check after the answer (D1), kosmo-forgot-id's background
-// threads (fcgi/lib/identity_check_loop.cpp): a queued row whose check fails
+// threads (fcgi/lib/recovery/identity_check_loop.cpp): a queued row whose check fails
 // for a reason other than a conflict or a lost connection is audited as a
 // fault and set aside while the rows queued with it are checked and mailed
 // (issue 12); during a database outage the program logs one line, not one
