@@ -149,8 +149,13 @@ void Connection::prepare(const SqlStatement& which) {
   try {
     statements_.at(which.index()).reset(conn_->prepareStatement(which.text()));
   } catch (const sql::SQLException& e) {
-    log_event(LogLevel::Error, "sql_prepare_failed",
-              {{"statement", which.name()}, {"errno", std::to_string(e.getErrorCode())}});
+    // A connection lost under the prepare (the first request after a
+    // database restart) is the caller's to retry and log (the retry in screen.cpp): an
+    // error line here would ask an operator to act on a request that
+    // succeeded (issue 14). A refused statement is our bug.
+    if (classify(e) == DbFailure::Other)
+      log_event(LogLevel::Error, "sql_prepare_failed",
+                {{"statement", which.name()}, {"errno", std::to_string(e.getErrorCode())}});
     throw;
   }
 }
