@@ -64,6 +64,7 @@ class Connection {
   // Drops the current server connection and opens a new one, trying every
   // configured host in order (failover). Throws sql::SQLException if none answers.
   void reconnect();
+  bool is_open() const { return conn_ != nullptr; }
   const std::string& server() const { return server_; }
 
   sql::PreparedStatement& statement(const SqlStatement& which);
