@@ -26,6 +26,37 @@
 #include "worker_pool.h"
 
 namespace kosmo {
+namespace {
+
+// Opens every connection now if the database answers, so the process's first
+// connection checks every statement at start (a typo stops the start, 69).
+// A database that is away does not stop the start (issue 14): the program
+// answers the 503 page and /healthz 503 at once, and each connection opens on
+// its first use once the database is back. Only the first connection is
+// tried then, so a dead host costs one connect timeout, not one per thread.
+void open_connections_if_database_answers(const std::vector<Connection*>& connections) {
+  for (Connection* connection : connections) {
+    try {
+      connection->open_if_closed();
+    } catch (const sql::SQLException& e) {
+      if (classify(e) != DbFailure::ConnectionLost)
+        die(EX_UNAVAILABLE, "db_refused_at_start",
+            {{"errno", std::to_string(e.getErrorCode())}, {"sqlstate", e.getSQLState()}});
+      log_event(LogLevel::Warn, "db_unavailable_at_start",
+                {{"errno", std::to_string(e.getErrorCode())}, {"then", "starting without it"}});
+      return;
+    }
+  }
+}
+
+std::vector<std::unique_ptr<Connection>> unopened_connections(const Config& config, int count) {
+  std::vector<std::unique_ptr<Connection>> connections;
+  for (int i = 0; i < count; ++i)
+    connections.push_back(std::make_unique<Connection>(config, Prepare::CheckAtConnect, Open::OnFirstUse));
+  return connections;
+}
+
+}  // namespace
 
 Response render_page(Context& ctx, std::string_view template_name, ctemplate::TemplateDictionary& dict, int status) {
   dict.SetValue("CSRF_TOKEN", ctx.csrf_token);
@@ -56,7 +87,8 @@ int run_screen(const ScreenSpec& screen, int argc, char** argv) {
   set_program_name(program);
   const ScreenOptions options = parse_screen_options(program, argc, argv);
 
-  // Start-up, fail-fast in a fixed order: config, templates, socket, database.
+  // Start-up, fail-fast in a fixed order: config, templates, socket; then the
+  // database, which may be away (issue 14).
   Config config;
   try {
     config = load_config(options.config_path);
@@ -89,17 +121,13 @@ int run_screen(const ScreenSpec& screen, int argc, char** argv) {
   if (FCGX_Init() != 0) die(EX_SOFTWARE, "fcgx_init_failed", {});
 
   init_database_driver();
-  std::vector<std::unique_ptr<Connection>> connections;
-  std::vector<std::unique_ptr<Connection>> background_connections;
-  try {
-    for (int i = 0; i < config.workers; ++i) connections.push_back(std::make_unique<Connection>(config));
-    if (screen.background)
-      for (int i = 0; i < screen.background_threads; ++i)
-        background_connections.push_back(std::make_unique<Connection>(config));
-  } catch (const sql::SQLException& e) {
-    die(EX_UNAVAILABLE, "db_unavailable_at_start",
-        {{"errno", std::to_string(e.getErrorCode())}, {"sqlstate", e.getSQLState()}});
-  }
+  std::vector<std::unique_ptr<Connection>> connections = unopened_connections(config, config.workers);
+  std::vector<std::unique_ptr<Connection>> background_connections =
+      unopened_connections(config, screen.background ? screen.background_threads : 0);
+  std::vector<Connection*> every_connection;
+  for (auto& connection : connections) every_connection.push_back(connection.get());
+  for (auto& connection : background_connections) every_connection.push_back(connection.get());
+  open_connections_if_database_answers(every_connection);
 
   // Checking every statement on every connection (db.cpp) freed their driver
   // buffers in the middle of the heap, which glibc gives back only at its top
@@ -114,8 +142,9 @@ int run_screen(const ScreenSpec& screen, int argc, char** argv) {
     die(EX_CANTCREAT, "stats_unavailable", {{"error", e.what()}});
   }
   pool.start(connections, *stats);
+  const std::string& db_server = connections.front()->server();
   log_event(LogLevel::Info, "started", {{"workers", std::to_string(config.workers)},
-                                        {"db", connections.front()->server()}});
+                                        {"db", db_server.empty() ? "unavailable" : db_server}});
 
   std::thread stopper([&] {
     int signal_number = 0;
