@@ -3,7 +3,8 @@
 // checks). In an outage each such thread fails every poll; logging each
 // failure put 476 lines in 20 s into the journal (issue 14). Through this the
 // whole process writes one line when the database goes away, a reminder at
-// most once a minute while it stays away, and one line when it is back.
+// most once a minute while it stays away; Connection writes the one line
+// when it is back (db_back).
 #pragma once
 
 #include <chrono>
@@ -19,8 +20,8 @@ class DbOutageLog {
   // A connection attempt failed with `error` (the driver's errno). Returns
   // true when it wrote a line: the first failure, or a reminder.
   bool unavailable(int error, Clock::time_point now = Clock::now());
-  // A connection attempt succeeded. Returns true when it wrote the line that
-  // ends an outage.
+  // A connection attempt succeeded. Returns true when it ends an outage (the
+  // line saying so is db.cpp's db_back, one for the process).
   bool available(Clock::time_point now = Clock::now());
 
  private:
