@@ -37,6 +37,7 @@
 #include "form.h"
 #include "log.h"
 #include "page.h"
+#include "request_text.h"
 #include "stats.h"
 
 namespace kosmo {
@@ -328,8 +329,10 @@ Response handle_request(Server& server, Connection& db, FCGX_Request& fcgi) {
   // nginx's $remote_addr, or a trusted proxy's header when it is that proxy (D7).
   request.remote_addr = resolve_client_ip(server.config, param(fcgi, "REMOTE_ADDR"),
                                           param(fcgi, cgi_header_param(server.config.client_ip_header).c_str()));
-  request.user_agent = param(fcgi, "HTTP_USER_AGENT").substr(0, 255);
+  request.user_agent = param(fcgi, "HTTP_USER_AGENT");
   request.cookies = parse_cookie_header(request.cookie_header);
+  // D18: valid UTF-8, cut on a character to its column, before anything reads it.
+  sanitize_request_headers(request);
   if (request.path == kHealthPath) return health_check(db, request);
 
   const Dispatch dispatch = find_route(server.screen, request);
