@@ -19,6 +19,7 @@ declare -A sources=(
   [birth_date]="birth_date.cpp normalize.cpp|-licui18n -licuuc"
   [normalize]="normalize.cpp|-licuuc"
   [mail]="mail.cpp crypto.cpp|-lcrypto"
+  [headers]="request_text.cpp http.cpp form.cpp normalize.cpp client_ip.cpp config.cpp crypto.cpp smtp_transport.cpp|-licuuc -lcrypto"
 )
 build_one() {
   local target=$1 spec=$2 files libs
