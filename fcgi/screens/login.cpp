@@ -75,12 +75,12 @@ Response submit(Context& ctx) {
   }
   const std::optional<Member> member = find_member_by_login_id(tx, login_id);
   std::string_view reason = refusal_reason(member);
-  PasswordCheck check = PasswordCheck::Mismatch;
-  if (reason.empty() && password.size() <= kMaxPasswordBytes) {
-    check = verify_password(password, *member->password_hash);
-  } else {
-    spend_password_verification_time(password.substr(0, kMaxPasswordBytes));
-  }
+  // One argon2id and one bcrypt computation whatever the ID: neither an
+  // unknown ID nor an imported $2y$ hash shows in the time (issue 13).
+  const bool verifiable = reason.empty() && password.size() <= kMaxPasswordBytes;
+  const PasswordCheck check =
+      verify_password_evenly(password.substr(0, kMaxPasswordBytes),
+                             verifiable ? std::optional<std::string_view>(*member->password_hash) : std::nullopt);
   if (check == PasswordCheck::Mismatch) {
     const std::optional<std::uint64_t> member_id = member ? std::optional(member->member_id) : std::nullopt;
     audit(tx, AuditEvent::LoginFailed, reason.empty() ? "wrong_password" : reason, member_id, ctx.request);

@@ -17,10 +17,11 @@ for layer in "$lib"/*/; do flags+=(-I "$layer"); done
 declare -A sources=(
   [form]="form.cpp normalize.cpp|-licuuc"
   [cookie]="form.cpp normalize.cpp|-licuuc"
-  [config]="config.cpp crypto.cpp|-lcrypto"
+  [config]="config.cpp crypto.cpp smtp_transport.cpp|-lcrypto"
   [birth_date]="birth_date.cpp normalize.cpp|-licui18n -licuuc"
   [normalize]="normalize.cpp|-licuuc"
   [mail]="mail.cpp crypto.cpp|-lcrypto"
+  [headers]="request_text.cpp http.cpp form.cpp normalize.cpp client_ip.cpp config.cpp crypto.cpp smtp_transport.cpp|-licuuc -lcrypto"
 )
 build_one() {
   local target=$1 spec=$2 files libs

@@ -4,7 +4,9 @@
 # production paths and ports are rewritten to this machine's (the test
 # stack's sockets, certificate and static files, a scratch log folder,
 # loopback ports); then
-#   - nginx -t accepts them;
+#   - the shipped HTTP redirect names no origin: nginx -t refuses it until
+#     the operator writes the site's origin in (issue 13 item 4, D13);
+#   - with the origin written in, nginx -t accepts them;
 #   - the local stack's rendered site and the production one come from the
 #     same template: every template line without a placeholder is the same
 #     line in both (no second copy);
@@ -37,6 +39,13 @@ for file in kosmo.conf kosmo-http-redirect.conf; do
     -e "s|listen \*:80;|listen 127.0.0.1:$http_port;|" \
     "$shipped/$file" >"$conf/$file"
 done
+# What the package ships must not redirect anywhere before the operator has
+# set the origin; kept aside to try nginx -t on it below.
+cp -- "$conf/kosmo-http-redirect.conf" "$OPS_TMP/redirect-as-shipped.conf"
+# The operator's edit: the origin into `return`, the guard line deleted.
+public_origin=https://www.example.jp
+sed -i -e '/kosmo_public_origin_is_not_set/d' -e "s|https://public-origin-not-set.invalid|$public_origin|" \
+  "$conf/kosmo-http-redirect.conf"
 cp -- "$shipped/kosmo_fastcgi_params" "$conf/"
 # Nothing of the production paths may be left, or nginx -t would look at
 # this machine's /etc/ssl instead of failing.
@@ -64,6 +73,16 @@ http {
 }
 NGINX
 nginx_cmd=(nginx -p "$conf/" -c "$conf/nginx.conf" -e "$OPS_TMP/log/error.log")
+cp -- "$conf/kosmo-http-redirect.conf" "$OPS_TMP/redirect-edited.conf"
+cp -- "$OPS_TMP/redirect-as-shipped.conf" "$conf/kosmo-http-redirect.conf"
+if out=$("${nginx_cmd[@]}" -t 2>&1); then
+  ops_fail "nginx -t accepts the shipped HTTP redirect before its origin is set"
+elif grep -q 'unknown directive "kosmo_public_origin_is_not_set' <<<"$out"; then
+  ops_ok "nginx -t refuses the shipped HTTP redirect until the operator sets the origin (D13)"
+else
+  ops_fail "nginx -t refused the shipped redirect for another reason:"$'\n'"$out"
+fi
+cp -- "$OPS_TMP/redirect-edited.conf" "$conf/kosmo-http-redirect.conf"
 if out=$("${nginx_cmd[@]}" -t 2>&1); then
   ops_ok "nginx -t accepts the production site and its HTTP redirect"
 else
@@ -89,9 +108,10 @@ ops_track "$nginx_pid"
 base=https://127.0.0.1:$https_port
 curl_opts=(-s --no-progress-meter --cacert "$KOSMO_VAR/etc/tls/cert.pem" --max-time 10)
 
-headers=$(curl "${curl_opts[@]}" -o /dev/null -D - "http://127.0.0.1:$http_port/login?from=mail")
-if grep -q '^HTTP/1.1 301' <<<"$headers" && grep -qi '^Location: https://127.0.0.1/login?from=mail' <<<"$headers"; then
-  ops_ok "port 80 answers 301 to https:// with path and query"
+# A forged Host header does not choose the target (D13, issue 13 item 4).
+headers=$(curl "${curl_opts[@]}" -o /dev/null -D - -H 'Host: attacker.example' "http://127.0.0.1:$http_port/login?from=mail")
+if grep -q '^HTTP/1.1 301' <<<"$headers" && grep -qi "^Location: $public_origin/login?from=mail" <<<"$headers"; then
+  ops_ok "port 80 answers 301 to the configured origin with path and query, whatever the Host header"
 else
   ops_fail "the HTTP server answered:"$'\n'"$headers"
 fi

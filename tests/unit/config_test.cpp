@@ -164,3 +164,35 @@ BOOST_AUTO_TEST_CASE(mailer_threads_default_to_four_and_accept_one_to_thirty_two
   BOOST_TEST(error_of(files.write_main("mailer.threads = four\n")).find("mailer.threads: expected a whole number") !=
              std::string::npos);
 }
+
+// Issue 13: settings that would put secrets in clear text are refused at
+// start (exit 78, the key named). Mail links carry recovery tokens (D4).
+BOOST_AUTO_TEST_CASE(a_plain_http_public_base_url_is_refused) {
+  ConfigFiles files;
+  std::ofstream(files.main) << "public_base_url = http://www.kosmoweb.jp\n"
+                            << "db.hosts = unix:/run/mysqld/mysqld.sock\nsecrets_file = " << files.secrets.string()
+                            << "\n";
+  BOOST_TEST(error_of(files.main.string()).find(":1: public_base_url: must start with https://") != std::string::npos);
+}
+
+// Issue 13: temporary passwords (D6) and recovery URLs (D4) go by mail, so a
+// relay on another host is spoken to under required STARTTLS or smtps://,
+// unless the operator vouches for the network (smtp.allow_plaintext = on).
+BOOST_AUTO_TEST_CASE(a_remote_relay_without_required_starttls_is_refused) {
+  ConfigFiles files;
+  for (const char* lines : {"smtp.url = smtp://relay.example.jp:25\n",
+                            "smtp.url = smtp://10.0.0.25:587\nsmtp.starttls = try\n",
+                            "smtp.url = smtp://user@[2001:db8::25]:25\nsmtp.starttls = off\n"})
+    BOOST_TEST(error_of(files.write_main(lines)).find("smtp.starttls: must be required") != std::string::npos, lines);
+  for (const char* lines : {"",  // the default relay, 127.0.0.1:25
+                            "smtp.url = smtp://localhost:2525\n", "smtp.url = smtp://127.0.0.53:25\n",
+                            "smtp.url = smtp://[::1]:25\n",
+                            "smtp.url = smtp://relay.example.jp:587\nsmtp.starttls = required\n",
+                            "smtp.url = smtps://relay.example.jp:465\n",
+                            "smtp.url = smtp://relay.example.jp:25\nsmtp.allow_plaintext = on\n"})
+    BOOST_TEST(error_of(files.write_main(lines)).empty(), lines);
+  BOOST_TEST(error_of(files.write_main("smtp.allow_plaintext = yes\n")).find("smtp.allow_plaintext: must be on or off") !=
+             std::string::npos);
+  // 127.0.0.1.example.jp is a name, not the loopback address.
+  BOOST_TEST(!error_of(files.write_main("smtp.url = smtp://127.0.0.1.example.jp:25\n")).empty());
+}

@@ -76,6 +76,27 @@ BOOST_AUTO_TEST_CASE(d1_length_limits_at_n_and_n_plus_1) {
                        FieldProblem::TooLong));
 }
 
+// D18 (issue 13): lengths are counted after NFKC. U+FDFA is one character
+// typed and 18 after NFKC: 64 of them passed the typed check and overflowed
+// identity_requests.card_symbol (VARCHAR(64)), a 500 with nothing audited.
+BOOST_AUTO_TEST_CASE(d18_lengths_are_checked_after_normalisation) {
+  std::string ligatures;
+  for (int i = 0; i < 64; ++i) ligatures += "\uFDFA";
+  for (const std::string_view field : {kCardSymbolField, kCardNumberField}) {
+    Request request = form("1", "2", "1980-01-02", "a@b.jp");
+    request.form[std::string(field)] = ligatures;
+    BOOST_TEST(has_error(read_identity_form(request), field, FieldProblem::TooLong), field);
+  }
+  BOOST_TEST(has_error(read_identity_form(form("1", "2", ligatures, "a@b.jp")), kBirthDateField,
+                       FieldProblem::TooLong));
+  // Five are 75 characters once NFKC'd and stripped of spaces: too long although typed as 5.
+  BOOST_TEST(has_error(read_identity_form(form("\uFDFA\uFDFA\uFDFA\uFDFA\uFDFA", "2", "1980-01-02", "a@b.jp")),
+                       kCardSymbolField, FieldProblem::TooLong));
+  // What NFKC shortens is measured shortened: 65 typed with a hyphen are 64.
+  BOOST_TEST(read_identity_form(form(std::string(32, '1') + "-" + std::string(32, '2'), "2", "1980-01-02", "a@b.jp"))
+                 .errors.empty());
+}
+
 BOOST_AUTO_TEST_CASE(r1_the_candidate_with_the_same_address_after_casefold_matches) {
   const IdentityMatch match = match_identity({member(1, "Taro@Example.JP")}, "taro@example.jp");
   BOOST_TEST(match.outcome == IdentityOutcome::Matched);

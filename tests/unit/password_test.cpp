@@ -399,3 +399,15 @@ BOOST_AUTO_TEST_CASE(control_characters_and_invalid_utf8_are_invalid_text) {
   BOOST_TEST(problem_of("abcdefgh\xED\xA0\x80") == "invalid_text");
   BOOST_TEST(problem_of("\xE6\x9D") == "invalid_text");  // truncated, and short
 }
+
+// Issue 13: the login's check gives verify_password's answer for every kind of
+// hash, and a plain Mismatch for an unknown ID, after the same two computations.
+BOOST_AUTO_TEST_CASE(even_verification_answers_like_verify_password) {
+  const std::string ours = hash_password("correct horse battery staple");
+  BOOST_TEST(verify_password_evenly("correct horse battery staple", ours) == PasswordCheck::Match);
+  BOOST_TEST(verify_password_evenly("correct horse battery stapl", ours) == PasswordCheck::Mismatch);
+  BOOST_TEST(verify_password_evenly("rasmuslerdorf", kPhpManualHash) == PasswordCheck::MatchNeedsRehash);
+  BOOST_TEST(verify_password_evenly("rasmuslerdorF", kPhpManualHash) == PasswordCheck::Mismatch);
+  BOOST_TEST(verify_password_evenly("rasmuslerdorf", std::nullopt) == PasswordCheck::Mismatch);
+  BOOST_TEST(verify_password_evenly("x", "not a hash") == PasswordCheck::Mismatch);
+}

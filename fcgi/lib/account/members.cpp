@@ -13,6 +13,7 @@ namespace {
   "DATE_FORMAT(DATE_ADD(previous_login_at, INTERVAL 9 HOUR), '%Y-%m-%d %H:%i') AS previous_login_jst, " \
   "DATE_FORMAT(birth_date, '%Y-%m-%d') AS birth_date_iso "
 
+constexpr std::size_t kMaxLoginIdBytes = 64;  // the column's width
 const SqlStatement kFindByLoginId{"members.find_by_login_id",
                                   "SELECT " KOSMO_MEMBER_COLUMNS "FROM members WHERE login_id = ?"};
 const SqlStatement kFindById{"members.find_by_id",
@@ -127,6 +128,12 @@ void bind_upsert_row(sql::PreparedStatement& st, std::size_t row, const NewMembe
 }  // namespace
 
 std::optional<Member> find_member_by_login_id(Transaction& tx, const std::string& login_id) {
+  // members.login_id is VARCHAR(64) ascii: a typed ID outside it belongs to
+  // nobody, and comparing it with the column fails with error 1267 (illegal
+  // mix of collations), a 500 the property test found (D18, issue 13).
+  if (login_id.size() > kMaxLoginIdBytes) return std::nullopt;
+  for (const char c : login_id)
+    if (static_cast<unsigned char>(c) >= 0x80) return std::nullopt;
   sql::PreparedStatement& st = tx.statement(kFindByLoginId);
   st.setString(1, login_id);
   return read_member(st);

@@ -234,6 +234,39 @@ void spend_password_verification_time(std::string_view password) {
   static_cast<void>(verify_password(password, dummy_hash));
 }
 
+namespace {
+
+// PHP's password_hash() default, what the imported members' hashes use.
+constexpr int kDummyBcryptCost = 10;
+
+// A bcrypt hash of a random password nobody knows, made once per process.
+const std::string& dummy_bcrypt_hash() {
+  static const std::string hash = [] {
+    const std::string random = random_bytes(16);
+    char setting[CRYPT_GENSALT_OUTPUT_SIZE];
+    if (!crypt_gensalt_rn("$2y$", kDummyBcryptCost, random.data(), static_cast<int>(random.size()), setting,
+                          sizeof setting))
+      throw std::runtime_error("password: crypt_gensalt_rn failed");
+    crypt_data data{};
+    const char* output = crypt_rn(hex_encode(random_bytes(16)).c_str(), setting, &data, sizeof data);
+    if (!output || !is_bcrypt(output)) throw std::runtime_error("password: crypt_rn failed");
+    return std::string(output);
+  }();
+  return hash;
+}
+
+}  // namespace
+
+PasswordCheck verify_password_evenly(std::string_view password, std::optional<std::string_view> stored_hash) {
+  const bool is_argon2id = stored_hash && stored_hash->starts_with("$argon2id$");
+  const bool is_imported_bcrypt = stored_hash && is_bcrypt(*stored_hash);
+  const PasswordCheck check = stored_hash ? verify_password(password, *stored_hash) : PasswordCheck::Mismatch;
+  // The kind of hash a member has must not show in the time either takes.
+  if (!is_argon2id) spend_password_verification_time(password);
+  if (!is_imported_bcrypt) static_cast<void>(verify_bcrypt(password, dummy_bcrypt_hash()));
+  return check;
+}
+
 std::string generate_temporary_password() {
   // Rejection sampling: only bytes below 252 = 7 * 36 are used, so "% 36" is
   // uniform (no modulo bias).

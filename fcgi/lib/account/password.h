@@ -30,6 +30,13 @@ PasswordCheck verify_password(std::string_view password, std::string_view stored
 // no member, so the response time does not tell whether the ID exists.
 void spend_password_verification_time(std::string_view password);
 
+// The login's check (issue 13): always one argon2id and one bcrypt
+// computation, so an unknown ID (nullopt), an argon2id member and a member
+// imported with a `$2y$` hash take the same time, and a guesser cannot tell
+// which accounts still hold a PHP hash. The bcrypt side costs what PHP's
+// default (cost 10) does; a stored hash with other parameters still differs.
+PasswordCheck verify_password_evenly(std::string_view password, std::optional<std::string_view> stored_hash);
+
 // D6: 12 characters from a 36-symbol alphabet without look-alikes, at least
 // one digit and one letter (about 62 bits; see password.cpp).
 std::string generate_temporary_password();

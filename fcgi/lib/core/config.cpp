@@ -13,6 +13,7 @@
 #include <set>
 
 #include "crypto.h"
+#include "smtp_transport.h"
 #include "text.h"
 
 namespace kosmo {
@@ -128,8 +129,8 @@ const std::map<std::string, Setter, std::less<>>& main_keys() {
       {"common_passwords_file", nonempty_text(&Config::common_passwords_file)},
       {"public_base_url",
        [](Config& c, const Location& at, std::string_view v) {
-         if (!v.starts_with("https://") && !v.starts_with("http://"))
-           fail(at, "must start with https:// (e.g. https://www.kosmoweb.jp)");
+         // Mail links carry recovery tokens (D4): never over plain HTTP (issue 13).
+         if (!v.starts_with("https://")) fail(at, "must start with https:// (e.g. https://www.kosmoweb.jp)");
          while (v.ends_with('/')) v.remove_suffix(1);
          for (unsigned char ch : v)
            if (ch <= 0x20 || ch == 0x7f || ch == '"' || ch == '<' || ch == '>')
@@ -165,6 +166,11 @@ const std::map<std::string, Setter, std::less<>>& main_keys() {
        [](Config& c, const Location& at, std::string_view v) {
          if (v != "off" && v != "try" && v != "required") fail(at, "must be off, try or required");
          c.smtp_starttls = std::string(v);
+       }},
+      {"smtp.allow_plaintext",
+       [](Config& c, const Location& at, std::string_view v) {
+         if (v != "on" && v != "off") fail(at, "must be on or off");
+         c.smtp_allow_plaintext = v == "on";
        }},
       {"smtp.user", text(&Config::smtp_user)},
       {"smtp.timeout", number(&Config::smtp_timeout, 1, 600)},
@@ -292,6 +298,11 @@ Config load_config(const std::string& path) {
     throw ConfigError(key_missing + "session.absolute_timeout: must not be shorter than session.idle_timeout");
   if (config.limits.login_lockout_max_seconds < config.limits.login_lockout_seconds)
     throw ConfigError(key_missing + "limits.login_id.lockout_max: must not be shorter than limits.login_id.lockout");
+  // Temporary passwords (D6) and recovery URLs (D4) travel in these mails.
+  if (smtp_may_send_plaintext_off_host(config.smtp_url, config.smtp_starttls) && !config.smtp_allow_plaintext)
+    throw ConfigError(key_missing +
+                      "smtp.starttls: must be required for a relay that is not on loopback (or use smtps://, "
+                      "or set smtp.allow_plaintext = on for a relay whose network you trust)");
   check_secret_file_mode(config.secrets_file);
   read_file(config, config.secrets_file, secret_keys(), true);
   if (config.csrf_key.empty()) throw ConfigError(config.secrets_file + ": csrf_key: is required");

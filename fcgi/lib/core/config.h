@@ -83,6 +83,7 @@ struct Config {
 
   std::string smtp_url = "smtp://127.0.0.1:25";
   std::string smtp_starttls = "off";  // off | try | required
+  bool smtp_allow_plaintext = false;  // smtp.allow_plaintext: a remote relay without required STARTTLS
   std::string smtp_user;
   std::string smtp_password;  // secret
   int smtp_timeout = 20;

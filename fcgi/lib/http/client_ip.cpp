@@ -34,4 +34,24 @@ std::string resolve_client_ip(const Config& config, std::string_view remote_addr
   return is_ip_address(last) ? last : std::string(remote_addr);
 }
 
+std::vector<std::string_view> all_params(char* const* envp, std::string_view name) {
+  std::vector<std::string_view> values;
+  for (char* const* entry = envp; entry && *entry; ++entry) {
+    const std::string_view text(*entry);
+    if (text.size() > name.size() && text.starts_with(name) && text[name.size()] == '=')
+      values.push_back(text.substr(name.size() + 1));
+  }
+  return values;
+}
+
+std::optional<std::string> resolve_client_ip(const Config& config, char* const* envp) {
+  const std::vector<std::string_view> remote = all_params(envp, "REMOTE_ADDR");
+  const std::string_view remote_addr = remote.empty() ? std::string_view{} : remote.front();
+  const std::vector<std::string_view> forwarded = all_params(envp, cgi_header_param(config.client_ip_header));
+  const auto& proxies = config.client_ip_trusted_proxies;
+  const bool from_proxy = std::find(proxies.begin(), proxies.end(), remote_addr) != proxies.end();
+  if (from_proxy && forwarded.size() > 1) return std::nullopt;
+  return resolve_client_ip(config, remote_addr, forwarded.empty() ? std::string_view{} : forwarded.front());
+}
+
 }  // namespace kosmo

@@ -18,7 +18,7 @@ struct Request {
   std::string content_type;  // CONTENT_TYPE
   std::string cookie_header; // HTTP_COOKIE
   std::string remote_addr;   // REMOTE_ADDR as nginx saw it
-  std::string user_agent;    // HTTP_USER_AGENT, cut to 255 bytes
+  std::string user_agent;    // HTTP_USER_AGENT, valid UTF-8 cut to 255 bytes (D18)
   std::string body;
   std::string request_id;    // ours, for logs and the error page
   std::map<std::string, std::string, std::less<>> form;  // parsed POST fields

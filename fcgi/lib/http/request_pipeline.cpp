@@ -7,6 +7,7 @@
 
 #include <charconv>
 #include <exception>
+#include <optional>
 #include <utility>
 
 #include "client_ip.h"
@@ -16,6 +17,7 @@
 #include "form.h"
 #include "health_check.h"
 #include "log.h"
+#include "request_text.h"
 
 namespace kosmo {
 namespace {
@@ -127,11 +129,17 @@ Response handle_request(const ScreenServer& server, Connection& db, FCGX_Request
   request.content_type = param(fcgi, "CONTENT_TYPE");
   request.cookie_header = param(fcgi, "HTTP_COOKIE");
   // nginx's $remote_addr, or a trusted proxy's header when it is that proxy (D7).
-  request.remote_addr = resolve_client_ip(server.config, param(fcgi, "REMOTE_ADDR"),
-                                          param(fcgi, cgi_header_param(server.config.client_ip_header).c_str()));
-  request.user_agent = param(fcgi, "HTTP_USER_AGENT").substr(0, 255);
+  const std::optional<std::string> client_ip = resolve_client_ip(server.config, fcgi.envp);
+  request.remote_addr = client_ip.value_or("");
+  request.user_agent = param(fcgi, "HTTP_USER_AGENT");
   request.cookies = parse_cookie_header(request.cookie_header);
+  // D18: valid UTF-8, cut on a character to its column, before anything reads it.
+  sanitize_request_headers(request);
   if (request.path == kHealthPath) return health_check(db, request);
+  if (!client_ip) {  // a repeated client-ip header from a trusted proxy (client_ip.h)
+    log_event(LogLevel::Warn, "client_ip_header_repeated", {{"req", request.request_id}, {"path", request.path}});
+    return error_page(request, 400, "BAD_REQUEST");
+  }
 
   const Dispatch dispatch = find_route(server.screen, request);
   if (dispatch.allow.empty()) return error_page(request, 404, "NOT_FOUND");

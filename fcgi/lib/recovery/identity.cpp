@@ -16,14 +16,15 @@ constexpr std::size_t kMaxEmailBytes = 254;
 // Reads one card field; `out` is set only when the field is usable.
 void read_card_field(const Request& request, std::string_view field, std::string& out,
                      std::vector<FieldError>& errors) {
-  const std::string_view typed = request.form_value(field);
-  if (count_code_points(typed) > kMaxFieldCodePoints) {
-    errors.push_back({field, FieldProblem::TooLong});
-    return;
-  }
-  const std::optional<std::string> normalised = normalize_card_field(typed);
+  const std::optional<std::string> normalised = normalize_card_field(request.form_value(field));
   if (!normalised || normalised->empty()) {
     errors.push_back({field, FieldProblem::Missing});
+    return;
+  }
+  // Counted after NFKC, which is what is stored: one U+FDFA becomes 18
+  // characters, so 64 typed ones overflowed the column (D18, issue 13).
+  if (count_code_points(*normalised) > kMaxFieldCodePoints) {
+    errors.push_back({field, FieldProblem::TooLong});
     return;
   }
   out = *normalised;
@@ -35,7 +36,8 @@ void read_birth_date(const Request& request, std::string& out, std::vector<Field
     errors.push_back({kBirthDateField, FieldProblem::Missing});
     return;
   }
-  if (count_code_points(typed) > kMaxFieldCodePoints) {
+  // After NFKC, as every length (D18); the date itself is stored as 10 ASCII characters.
+  if (count_code_points(nfkc(typed).value_or("")) > kMaxFieldCodePoints) {
     errors.push_back({kBirthDateField, FieldProblem::TooLong});
     return;
   }

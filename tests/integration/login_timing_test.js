@@ -1,0 +1,59 @@
+// Issue 13 item 6: login timing must not tell members imported with a PHP
+// bcrypt hash ($2y$) apart from others. An unknown ID used to spend one
+// argon2id dummy, an argon2id member one argon2id, and an imported member
+// bcrypt time instead, so a guesser learnt which accounts still hold the old
+// hash (and that they exist). Now every login spends one argon2id and one
+// bcrypt computation. Interleaved tries through nginx, each with a wrong
+// password: the medians of the three kinds are within 2 ms.
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { createMember, sql, q } = require('../support/harness');
+const { freshAddress, ClientFrom } = require('../support/hardening');
+
+const ROUNDS = 60;   // 180 logins, about 20 s
+const WARM_UP = 5;
+const TOLERANCE_MS = 2;
+// PHP manual's password_hash example ("rasmuslerdorf", cost 10, PHP's default).
+const PHP_BCRYPT = '$2y$10$.vGA1O9wmRjrwAVXD98HNOgsNpDczlqm3Jq7KnEd1rVAGv3Fykk1a';
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+function shuffle(list) {
+  for (let i = list.length - 1; i > 0; i -= 1) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [list[i], list[j]] = [list[j], list[i]];
+  }
+  return list;
+}
+
+test('issue 13: an unknown ID, an argon2id member and a bcrypt-imported member answer a wrong password in the same time', async (t) => {
+  const argon = createMember();
+  const bcrypt = createMember();
+  sql(`UPDATE members SET password_hash = ${q(PHP_BCRYPT)} WHERE member_id = ${bcrypt.member_id}`);
+  const unknownId = `8${argon.login_id.slice(1)}`;
+  const ids = { unknown: unknownId, argon2id: argon.login_id, bcrypt: bcrypt.login_id };
+  const times = { unknown: [], argon2id: [], bcrypt: [] };
+  for (let round = 0; round < WARM_UP + ROUNDS; round += 1) {
+    // Three POSTs per address stay inside nginx's POST burst.
+    const client = new ClientFrom(freshAddress());
+    const csrf = await client.csrf('/login');
+    for (const kind of shuffle(Object.keys(ids))) {
+      const started = process.hrtime.bigint();
+      const res = await client.post('/login', { csrf, login_id: ids[kind], password: `wrong-${round}` });
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      assert.equal(res.status, 200, `${kind}: status`);
+      if (round >= WARM_UP) times[kind].push(ms);
+    }
+  }
+  const medians = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
+  t.diagnostic(`medians (ms) over ${ROUNDS} each: ${JSON.stringify(Object.fromEntries(Object.entries(medians).map(([k, v]) => [k, v.toFixed(2)])))}`);
+  assert.ok(Math.abs(medians.bcrypt - medians.argon2id) <= TOLERANCE_MS, `bcrypt ${medians.bcrypt} ms vs argon2id ${medians.argon2id} ms`);
+  assert.ok(Math.abs(medians.bcrypt - medians.unknown) <= TOLERANCE_MS, `bcrypt ${medians.bcrypt} ms vs unknown ${medians.unknown} ms`);
+  assert.ok(Math.abs(medians.argon2id - medians.unknown) <= TOLERANCE_MS, `argon2id ${medians.argon2id} ms vs unknown ${medians.unknown} ms`);
+  // The wrong passwords left the imported hash as it was (no rehash without a match).
+  assert.equal(sql(`SELECT password_hash FROM members WHERE member_id = ${bcrypt.member_id}`)[0][0], PHP_BCRYPT);
+});
