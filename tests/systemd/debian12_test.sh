@@ -200,6 +200,7 @@ check activation forgot-id /forgot-id
 check login
 check forgot_id
 check member_show_not_logged_in "$(sed -n 's/^OTHER_LOGIN_ID=//p' "$test_dir/member.env")"
+check metrics
 for unit in kosmo-screen@login.service kosmo-screen@mypage.service kosmo-mailer.service; do
   check hardening "$unit"
 done

@@ -121,6 +121,16 @@ check_forgot_id() {
   echo "mail $(head -1 <<<"$text") with $site/id-notice?t=…; its ID screen shows the login ID"
 }
 
+# GET /metrics from this host (README, Watch): kosmo-metrics starts on it
+# and reads the screens' counters from /run/kosmo/stats.
+check_metrics() {
+  local text
+  text=$(curl -sSk --max-time 15 https://127.0.0.1/metrics)
+  grep -q '^kosmo_requests_total{screen="login"' <<<"$text" || fail "no login counters in /metrics: ${text:0:300}"
+  systemctl is-active --quiet kosmo-screen@metrics.service || fail "kosmo-screen@metrics.service does not run"
+  echo "GET /metrics: $(grep -c '^kosmo_' <<<"$text") kosmo_ lines, login counted"
+}
+
 # kosmo-admin member show of a member imported with has_logged_in=1 who has
 # not logged in here: no import time passed off as a login (issue 14).
 check_member_show_not_logged_in() {
