@@ -61,10 +61,13 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION web)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_COMPRESSION_TYPE xz)
-# Library dependencies come from dpkg-shlibdeps. libfcgi is named again for
-# its version: 2.4.2-2+deb12u1 fixes CVE-2025-23016 (shlibdeps says 2.4.2).
+# Library dependencies come from dpkg-shlibdeps, libfcgi0ldbl among them as
+# (>= 2.4.2). 2.4.2-2+deb12u1 fixes CVE-2025-23016: the older builds are
+# refused by Breaks, not by naming libfcgi in Depends a second time (CPack
+# appends shlibdeps' list to ours, so Depends held libfcgi0ldbl twice).
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "adduser, libfcgi0ldbl (>= 2.4.2-2+deb12u1)")
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "adduser")
+set(CPACK_DEBIAN_PACKAGE_BREAKS "libfcgi0ldbl (<< 2.4.2-2+deb12u1)")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "nginx | apache2, mariadb-client")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "mariadb-server, default-mta | mail-transport-agent")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA

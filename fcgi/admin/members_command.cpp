@@ -156,7 +156,12 @@ const SqlStatement kShowMember{
     "(password_expires_at <= UTC_TIMESTAMP(6)) AS password_expired, "
     KOSMO_UTC("password_changed_at") " AS password_changed_at, " KOSMO_UTC("last_login_at") " AS last_login_at, "
     KOSMO_UTC("previous_login_at") " AS previous_login_at, " KOSMO_UTC("created_at") " AS created_at, "
-    KOSMO_UTC("updated_at") " AS updated_at FROM members WHERE login_id = ?"};
+    KOSMO_UTC("updated_at") " AS updated_at, "
+    // The import's has_logged_in = 1 (and member add --logged-in) writes the
+    // creation time into last_login_at, in the row's first INSERT (R1 ア);
+    // a real login comes later and moves it to previous_login_at.
+    "(last_login_at = created_at) AS last_login_is_import, (previous_login_at = created_at) AS previous_login_is_import "
+    "FROM members WHERE login_id = ?"};
 // Open: not ended, and within both timeouts (what current_session() accepts).
 const SqlStatement kOpenSessions{
     "admin.member_open_sessions",
@@ -179,6 +184,16 @@ const SqlStatement kSetDisabled{
 
 std::string or_dash(const std::optional<std::string>& value) { return value ? *value : "-"; }
 std::string when(const std::optional<std::string>& utc) { return utc ? *utc + " UTC" : "never"; }
+
+// last_login and previous_login: support staff read a time there as a login
+// on this system, so the mark the import leaves (has_logged_in = 1) is named
+// as what it is (issue 14).
+std::string login_time(sql::ResultSet& member, const char* column, const char* is_import) {
+  const std::optional<std::string> utc = nullable_string(member, column);
+  if (utc && !member.isNull(is_import) && member.getBoolean(is_import))
+    return "none on this system (imported as logged in before, has_logged_in=1, " + *utc + " UTC)";
+  return when(utc);
+}
 
 // "****5678" keeps the last two characters: enough for support staff to tell
 // two cards of a family apart, not enough to use (D8).
@@ -232,8 +247,8 @@ int show_member(const Config& config, Connection& db, const std::string& login_i
             << "\n"
             << "password_changed:   " << when(nullable_string(*member, "password_changed_at")) << "\n"
             << "disabled:           " << (member->getBoolean("is_disabled") ? "yes" : "no") << "\n"
-            << "last_login:         " << when(nullable_string(*member, "last_login_at")) << "\n"
-            << "previous_login:     " << when(nullable_string(*member, "previous_login_at")) << "\n"
+            << "last_login:         " << login_time(*member, "last_login_at", "last_login_is_import") << "\n"
+            << "previous_login:     " << login_time(*member, "previous_login_at", "previous_login_is_import") << "\n"
             << "created:            " << when(nullable_string(*member, "created_at")) << "\n"
             << "updated:            " << when(nullable_string(*member, "updated_at")) << "\n";
   member.reset();

@@ -168,6 +168,22 @@ test('member show: state, open sessions and recent events, without the password 
   assert.equal(admin(['member', 'show', '0000000000001']).status, 67);
 });
 
+test('member show: a member imported with has_logged_in=1 shows no login on this system until one happens (issue 14)', async () => {
+  const id = newLoginId();
+  const imported = admin(['import-members', csvFile('logged-in-before.csv',
+    `login_id,card_symbol,card_number,birth_date,password_hash,has_logged_in\n${id},1,2,1980-01-02,${bcryptHash},1\n`)]);
+  assert.equal(imported.status, 0, imported.stderr);
+  const r = admin(['member', 'show', id]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^last_login: +none on this system \(imported as logged in before, has_logged_in=1, \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\)$/m);
+  assert.match(r.stdout, /^previous_login: +never$/m);
+  // A login here: last_login becomes its time, and the import's mark moves to previous_login.
+  assert.equal((await new Client().login({ login_id: id, password: 'kosmo-php-2019' })).status, 303);
+  const after = admin(['member', 'show', id]).stdout;
+  assert.match(after, /^last_login: +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/m);
+  assert.match(after, /^previous_login: +none on this system \(imported as logged in before/m);
+});
+
 test('member unlock clears the login ID\'s failures and lockout: the member logs in again', async () => {
   const member = createMember();
   const hashes = () => new Set(sql("SELECT HEX(subject_hash) FROM rate_limits WHERE scope = 'login_id'").map((r) => r[0]));

@@ -4,9 +4,9 @@
 # /usr/sbin (stripped ELF), the units in /lib/systemd/system, the nginx and
 # Apache sites and the example configuration as conffiles under /etc, the
 # SQL migrations, templates, static files and data under /usr/share/kosmo,
-# library dependencies from dpkg-shlibdeps (with libfcgi at the CVE-2025-23016
-# fix), and maintainer scripts that create the kosmo user and /etc/kosmo and
-# enable or start nothing.
+# library dependencies from dpkg-shlibdeps, each once (libfcgi builds before
+# the CVE-2025-23016 fix refused by Breaks), and maintainer scripts that
+# create the kosmo user and /etc/kosmo and enable or start nothing.
 #   tests/ops/deb_package_test.sh BUILD_DIR
 source "$(dirname "$0")/ops_lib.sh"
 build=$(realpath "$1")
@@ -75,8 +75,14 @@ depends=$(sed -n 's/^Depends: //p' <<<"$control")
 for library in libfcgi0ldbl libctemplate3 libmysqlcppconn7v5 libssl3 libcurl4 libargon2-1 libicu72; do
   grep -q "$library" <<<"$depends" || ops_fail "Depends lacks $library (dpkg-shlibdeps): $depends"
 done
-grep -qF 'libfcgi0ldbl (>= 2.4.2-2+deb12u1)' <<<"$depends" && ops_ok "Depends from shlibdeps, libfcgi at 2.4.2-2+deb12u1 or later" ||
-  ops_fail "Depends does not require libfcgi0ldbl (>= 2.4.2-2+deb12u1): $depends"
+# Each package once in Depends (issue 14: libfcgi0ldbl was there twice), and
+# the libfcgi builds before the CVE-2025-23016 fix refused by Breaks.
+duplicates=$(tr ',' '\n' <<<"$depends" | sed -e 's/(.*)//' -e 's/[[:space:]]//g' | sort | uniq -d)
+[ -z "$duplicates" ] && ops_ok "Depends names each package once" ||
+  ops_fail "Depends names $(echo $duplicates) more than once: $depends"
+breaks=$(sed -n 's/^Breaks: //p' <<<"$control")
+[ "$breaks" = 'libfcgi0ldbl (<< 2.4.2-2+deb12u1)' ] && ops_ok "Breaks libfcgi0ldbl before 2.4.2-2+deb12u1 (CVE-2025-23016)" ||
+  ops_fail "Breaks is '$breaks', not 'libfcgi0ldbl (<< 2.4.2-2+deb12u1)'"
 
 # The programs are stripped ELF executables.
 dpkg-deb -x "$deb" "$OPS_TMP/root"

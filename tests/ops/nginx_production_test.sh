@@ -6,7 +6,9 @@
 # loopback ports); then
 #   - the shipped HTTP redirect names no origin: nginx -t refuses it until
 #     the operator writes the site's origin in (issue 13 item 4, D13);
-#   - with the origin written in, nginx -t accepts them;
+#   - with the origin written in, nginx -t accepts them, included as Debian's nginx.conf does
+#     (sites-enabled/*, sorted: kosmo-http-redirect.conf before kosmo.conf),
+#     and the redirect's log format is the site's line;
 #   - the local stack's rendered site and the production one come from the
 #     same template: every template line without a placeholder is the same
 #     line in both (no second copy);
@@ -21,7 +23,7 @@ ops_scratch "$build" nginx-production
 ops_load_stack_env
 shipped=$build/nginx-production
 conf=$OPS_TMP/conf
-mkdir -p -- "$conf" "$OPS_TMP/log" "$OPS_TMP"/{client_body,fastcgi,proxy,scgi,uwsgi}_temp
+mkdir -p -- "$conf/sites-enabled" "$OPS_TMP/log" "$OPS_TMP"/{client_body,fastcgi,proxy,scgi,uwsgi}_temp
 for file in kosmo.conf kosmo-http-redirect.conf kosmo_fastcgi_params; do
   [ -s "$shipped/$file" ] || ops_die "$shipped/$file is missing (the build renders it)"
 done
@@ -37,24 +39,25 @@ for file in kosmo.conf kosmo-http-redirect.conf; do
     -e "s|/var/log/nginx/|$OPS_TMP/log/|" \
     -e "s|listen \*:443 ssl;|listen 127.0.0.1:$https_port ssl;|" \
     -e "s|listen \*:80;|listen 127.0.0.1:$http_port;|" \
-    "$shipped/$file" >"$conf/$file"
+    "$shipped/$file" >"$conf/sites-enabled/$file"
 done
 # What the package ships must not redirect anywhere before the operator has
 # set the origin; kept aside to try nginx -t on it below.
-cp -- "$conf/kosmo-http-redirect.conf" "$OPS_TMP/redirect-as-shipped.conf"
+cp -- "$conf/sites-enabled/kosmo-http-redirect.conf" "$OPS_TMP/redirect-as-shipped.conf"
 # The operator's edit: the origin into `return`, the guard line deleted.
 public_origin=https://www.example.jp
 sed -i -e '/kosmo_public_origin_is_not_set/d' -e "s|https://public-origin-not-set.invalid|$public_origin|" \
-  "$conf/kosmo-http-redirect.conf"
+  "$conf/sites-enabled/kosmo-http-redirect.conf"
 cp -- "$shipped/kosmo_fastcgi_params" "$conf/"
 # Nothing of the production paths may be left, or nginx -t would look at
 # this machine's /etc/ssl instead of failing.
-if leftover=$(grep -nE '/run/kosmo|/usr/share/kosmo|/etc/ssl|/var/log|listen \*' "$conf"/kosmo*.conf | grep -vE '^[^:]+:[0-9]+:\s*#'); then
+if leftover=$(grep -nE '/run/kosmo|/usr/share/kosmo|/etc/ssl|/var/log|listen \*' "$conf"/sites-enabled/kosmo*.conf | grep -vE '^[^:]+:[0-9]+:\s*#'); then
   ops_die "production paths not rewritten:"$'\n'"$leftover"
 fi
 cat >"$conf/nginx.conf" <<NGINX
 # Written by tests/ops/nginx_production_test.sh: the packaged sites under a
-# private nginx (as /etc/nginx/nginx.conf includes sites-enabled/*).
+# private nginx, included as /etc/nginx/nginx.conf includes them: one glob,
+# in sorted order.
 user root;
 worker_processes 1;
 pid $OPS_TMP/nginx.pid;
@@ -68,13 +71,12 @@ http {
     proxy_temp_path $OPS_TMP/proxy_temp;
     scgi_temp_path $OPS_TMP/scgi_temp;
     uwsgi_temp_path $OPS_TMP/uwsgi_temp;
-    include $conf/kosmo.conf;
-    include $conf/kosmo-http-redirect.conf;
+    include $conf/sites-enabled/*;
 }
 NGINX
 nginx_cmd=(nginx -p "$conf/" -c "$conf/nginx.conf" -e "$OPS_TMP/log/error.log")
-cp -- "$conf/kosmo-http-redirect.conf" "$OPS_TMP/redirect-edited.conf"
-cp -- "$OPS_TMP/redirect-as-shipped.conf" "$conf/kosmo-http-redirect.conf"
+cp -- "$conf/sites-enabled/kosmo-http-redirect.conf" "$OPS_TMP/redirect-edited.conf"
+cp -- "$OPS_TMP/redirect-as-shipped.conf" "$conf/sites-enabled/kosmo-http-redirect.conf"
 if out=$("${nginx_cmd[@]}" -t 2>&1); then
   ops_fail "nginx -t accepts the shipped HTTP redirect before its origin is set"
 elif grep -q 'unknown directive "kosmo_public_origin_is_not_set' <<<"$out"; then
@@ -82,12 +84,24 @@ elif grep -q 'unknown directive "kosmo_public_origin_is_not_set' <<<"$out"; then
 else
   ops_fail "nginx -t refused the shipped redirect for another reason:"$'\n'"$out"
 fi
-cp -- "$OPS_TMP/redirect-edited.conf" "$conf/kosmo-http-redirect.conf"
+cp -- "$OPS_TMP/redirect-edited.conf" "$conf/sites-enabled/kosmo-http-redirect.conf"
 if out=$("${nginx_cmd[@]}" -t 2>&1); then
   ops_ok "nginx -t accepts the production site and its HTTP redirect"
 else
   ops_die "nginx -t:"$'\n'"$out"
 fi
+
+# The redirect logs with its own format (it is included first, see
+# nginx/kosmo-http-redirect.conf.in): the same line as the site's.
+log_format_of() {  # log_format_of FILE NAME: the format's string, joined
+  awk -v name="$2" '$1 == "log_format" && $2 == name { on = 1; $1 = ""; $2 = "" } on { line = line $0 } on && /;[[:space:]]*$/ { on = 0 } END { print line }' "$1" |
+    tr -s ' '
+}
+site_format=$(log_format_of "$shipped/kosmo.conf" kosmo)
+redirect_format=$(log_format_of "$shipped/kosmo-http-redirect.conf" kosmo_redirect)
+[ -n "$site_format" ] && [ "$site_format" = "$redirect_format" ] &&
+  ops_ok "the redirect's log format kosmo_redirect is the site's kosmo format" ||
+  ops_fail "log formats differ:"$'\n'"kosmo:          $site_format"$'\n'"kosmo_redirect: $redirect_format"
 
 # Same template, not a second copy.
 local_site=$KOSMO_VAR/nginx/kosmo-site.conf
