@@ -33,10 +33,15 @@ void write_row(Transaction& tx, AuditEvent event, std::string_view outcome, std:
   if (detail.empty()) st.setNull(7, 0);
   else st.setString(7, std::string(detail));
   st.executeUpdate();
-  log_event(LogLevel::Info, "audit",
-            {{"req", std::string(request_id)}, {"audit", std::string(to_string(event))},
-             {"outcome", std::string(outcome)}, {"member_id", member_id ? std::to_string(*member_id) : "-"},
-             {"ip", std::string(ip)}});
+  // The row commits or rolls back with the caller's transaction; its log
+  // line waits for the COMMIT, so a rolled-back or retried transaction logs
+  // no event that never happened, and none twice (issue 12).
+  tx.after_commit([req = std::string(request_id), audit_event = std::string(to_string(event)),
+                   outcome_text = std::string(outcome), member = member_id ? std::to_string(*member_id) : "-",
+                   address = std::string(ip)] {
+    log_event(LogLevel::Info, "audit",
+              {{"req", req}, {"audit", audit_event}, {"outcome", outcome_text}, {"member_id", member}, {"ip", address}});
+  });
 }
 
 }  // namespace

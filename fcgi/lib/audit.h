@@ -30,7 +30,8 @@ enum class AuditEvent {
 std::string_view to_string(AuditEvent event);
 
 // Written inside the caller's transaction, so the audit row and the change it
-// describes commit or roll back together.
+// describes commit or roll back together; its log line is written after that
+// transaction's COMMIT, never for a rolled-back or retried one (issue 12).
 void audit(Transaction& tx, AuditEvent event, std::string_view outcome, std::optional<std::uint64_t> member_id,
            const Request& request, std::string_view detail = {});
 

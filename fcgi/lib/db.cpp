@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <stdexcept>
+#include <utility>
 
 #include "log.h"
 
@@ -226,6 +227,13 @@ void Transaction::commit() {
   }
   done_ = true;
   db_.in_transaction_ = false;
+  for (const std::function<void()>& action : std::exchange(after_commit_, {})) {
+    try {
+      action();
+    } catch (const std::exception&) {
+      // Committed already: a lost log line must not turn into a 500 answer.
+    }
+  }
 }
 
 namespace {

@@ -8,6 +8,7 @@
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -120,6 +121,14 @@ class Transaction {
   // certification failure, a connection lost) would look like success.
   void commit();
 
+  // Runs `action` right after this transaction's COMMIT succeeded, never when
+  // it rolls back (an exception, a lost conflict that run_screen retries, a
+  // refused COMMIT): a log line that tells of a row (an audit event) must not
+  // tell of one that was never committed, nor twice for one retried
+  // (issue 12). Actions run in the order given; one that throws is dropped,
+  // since the change it describes is committed already.
+  void after_commit(std::function<void()> action) { after_commit_.push_back(std::move(action)); }
+
   sql::PreparedStatement& statement(const SqlStatement& which) { return db_.statement(which); }
   Connection& connection() { return db_; }
 
@@ -128,6 +137,7 @@ class Transaction {
 
   Connection& db_;
   bool done_ = false;
+  std::vector<std::function<void()>> after_commit_;
 };
 
 // Small helpers for result sets, which Connector/C++ hands out as raw pointers.
