@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <ostream>
 #include <string_view>
 
 #include "db.h"
@@ -34,6 +35,24 @@ std::string_view to_string(AuditEvent event);
 // transaction's COMMIT, never for a rolled-back or retried one (issue 12).
 void audit(Transaction& tx, AuditEvent event, std::string_view outcome, std::optional<std::uint64_t> member_id,
            const Request& request, std::string_view detail = {});
+
+// D18: an audit row the database refuses (strict mode and a user agent that
+// is not valid UTF-8, a column change...) writes one error log line
+// (event=audit_write_failed with errno and sqlstate, never a value of the row)
+// and counts in /metrics (kosmo_audit_write_failures_total). audit() then
+// throws, so the request fails and its transaction, the change the row
+// describes included, rolls back (a login that cannot be audited does not
+// happen). try_audit() instead undoes only the row (a savepoint) and lets
+// the rest of the transaction commit: for rows beside something that must
+// survive, a counted login failure or a D7 limit event. A lost connection or
+// a lost conflict is not the row's failure: both throw, the whole
+// transaction is gone, and run_screen's retry counts again.
+enum class AuditWrite { Written, Failed };
+std::string_view to_string(AuditWrite write);
+std::ostream& operator<<(std::ostream& out, AuditWrite write);
+
+AuditWrite try_audit(Transaction& tx, AuditEvent event, std::string_view outcome,
+                     std::optional<std::uint64_t> member_id, const Request& request, std::string_view detail = {});
 
 // For events without a request (the mailer).
 void audit_system(Transaction& tx, AuditEvent event, std::string_view outcome,

@@ -236,6 +236,15 @@ void Transaction::commit() {
   }
 }
 
+// Galera certifies a transaction's write set at COMMIT only; a savepoint and
+// ROLLBACK TO SAVEPOINT stay local to the node, like any statement before it.
+void Transaction::set_savepoint() {
+  db_.statement_ran_ = true;  // with implicit begin, SAVEPOINT opens the transaction too
+  db_.execute("SAVEPOINT kosmo_part");
+}
+
+void Transaction::roll_back_to_savepoint() { db_.execute("ROLLBACK TO SAVEPOINT kosmo_part"); }
+
 namespace {
 const SqlStatement kNowJst{"db.now_jst",
                            "SELECT DATE_FORMAT(DATE_ADD(UTC_TIMESTAMP(), INTERVAL 9 HOUR), '%Y-%m-%d %H:%i') AS now_jst"};

@@ -68,7 +68,7 @@ class Connection {
   const std::string& server() const { return server_; }
 
   sql::PreparedStatement& statement(const SqlStatement& which);
-  void execute(std::string_view sql_text);  // START TRANSACTION, COMMIT, ROLLBACK only
+  void execute(std::string_view sql_text);  // START TRANSACTION, COMMIT, ROLLBACK, SAVEPOINT only
 
   bool in_transaction() const { return in_transaction_; }
   // True when the session runs with autocommit = 0, so a Transaction opens
@@ -128,6 +128,12 @@ class Transaction {
   // (issue 12). Actions run in the order given; one that throws is dropped,
   // since the change it describes is committed already.
   void after_commit(std::function<void()> action) { after_commit_.push_back(std::move(action)); }
+
+  // A part of the transaction that may fail alone (an audit row, D18):
+  // SAVEPOINT before it, ROLLBACK TO SAVEPOINT when it failed, and what ran
+  // before it still commits. One savepoint name: parts do not nest.
+  void set_savepoint();
+  void roll_back_to_savepoint();
 
   sql::PreparedStatement& statement(const SqlStatement& which) { return db_.statement(which); }
   Connection& connection() { return db_; }

@@ -100,8 +100,11 @@ void check_one_identity(Transaction& tx, const Config& config, const QueuedIdent
     // The stored address, never the typed one (D10, CVE-2019-19844).
     enqueue_mail(tx, config, MailKind::IdNotice, match.member->member_id, *match.member->email, mail);
   }
-  audit(tx, AuditEvent::IdentityCheck, to_string(match.outcome),
-        match.member ? std::optional(match.member->member_id) : std::nullopt, queued.origin, match.detail);
+  // D18: a refused audit row must not undo the D7 counts, the token and the
+  // mail, nor roll back the whole batch again and again (the queued row
+  // would never leave and would hold up every identity behind it).
+  try_audit(tx, AuditEvent::IdentityCheck, to_string(match.outcome),
+            match.member ? std::optional(match.member->member_id) : std::nullopt, queued.origin, match.detail);
 }
 
 // The next batch of queued identities (take_queued_identities) in one

@@ -69,8 +69,8 @@ Response submit(Context& ctx) {
   if (const std::optional<LoginLock> lock = find_login_lock(tx, ctx.config, client_ip, trimmed_id)) {
     // Looked up for the audit row only, after the decision: the answer is the same for any ID.
     const std::optional<Member> member = find_member_by_login_id(tx, trimmed_id);
-    audit(tx, AuditEvent::LoginLocked, "refused", member ? std::optional(member->member_id) : std::nullopt,
-          ctx.request, "scope=" + std::string(to_string(lock->scope)));
+    try_audit(tx, AuditEvent::LoginLocked, "refused", member ? std::optional(member->member_id) : std::nullopt,
+              ctx.request, "scope=" + std::string(to_string(lock->scope)));
     tx.commit();
     return show_locked(ctx, dict, *lock);
   }
@@ -84,10 +84,13 @@ Response submit(Context& ctx) {
   }
   if (check == PasswordCheck::Mismatch) {
     const std::optional<std::uint64_t> member_id = member ? std::optional(member->member_id) : std::nullopt;
-    audit(tx, AuditEvent::LoginFailed, reason.empty() ? "wrong_password" : reason, member_id, ctx.request);
-    if (const int wait = record_login_failure(tx, ctx.config, client_ip, trimmed_id); wait > 0)
-      audit(tx, AuditEvent::LoginLocked, "lockout_started", member_id, ctx.request,
-            "wait_seconds=" + std::to_string(wait));
+    // D18: the count commits even when its audit rows cannot be written, and
+    // the member gets the same page: try_audit undoes only the refused row.
+    const int wait = record_login_failure(tx, ctx.config, client_ip, trimmed_id);
+    try_audit(tx, AuditEvent::LoginFailed, reason.empty() ? "wrong_password" : reason, member_id, ctx.request);
+    if (wait > 0)
+      try_audit(tx, AuditEvent::LoginLocked, "lockout_started", member_id, ctx.request,
+                "wait_seconds=" + std::to_string(wait));
     tx.commit();
     return show_failure(ctx, dict);
   }
