@@ -8,6 +8,7 @@
 #include <ostream>
 #include <string_view>
 
+#include "audit_outcomes.h"
 #include "db.h"
 #include "http.h"
 
@@ -58,8 +59,24 @@ AuditWrite try_audit(Transaction& tx, AuditEvent event, std::string_view outcome
 void audit_system(Transaction& tx, AuditEvent event, std::string_view outcome,
                   std::optional<std::uint64_t> member_id, std::string_view detail = {});
 
+// The same with a typed outcome, whose type names its event (audit_outcomes.h).
+template <AuditOutcome Outcome>
+void audit(Transaction& tx, Outcome outcome, std::optional<std::uint64_t> member_id, const Request& request,
+           std::string_view detail = {}) {
+  audit(tx, audit_event_of(outcome), to_string(outcome), member_id, request, detail);
+}
+template <AuditOutcome Outcome>
+AuditWrite try_audit(Transaction& tx, Outcome outcome, std::optional<std::uint64_t> member_id, const Request& request,
+                     std::string_view detail = {}) {
+  return try_audit(tx, audit_event_of(outcome), to_string(outcome), member_id, request, detail);
+}
+
 // How many events of a kind (and outcome, when not empty) were recorded,
 // for the metrics page: uses idx_audit_events_event.
 std::uint64_t count_audit_events(Transaction& tx, AuditEvent event, std::string_view outcome = {});
+template <AuditOutcome Outcome>
+std::uint64_t count_audit_events(Transaction& tx, Outcome outcome) {
+  return count_audit_events(tx, audit_event_of(outcome), to_string(outcome));
+}
 
 }  // namespace kosmo

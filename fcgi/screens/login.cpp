@@ -43,14 +43,15 @@ Response show_locked(Context& ctx, ctemplate::TemplateDictionary& dict, const Lo
   return response;
 }
 
-// Why a known member cannot log in, for the audit row only (the page says
-// the same thing for all of them).
-std::string_view refusal_reason(const std::optional<Member>& member) {
-  if (!member) return "unknown_login_id";
-  if (member->is_disabled) return "disabled";
-  if (!member->password_hash) return "no_password";
-  if (member->password_expired) return "temporary_password_expired";
-  return "";
+// Why a login is refused before its password is looked at, for the audit
+// row only (the page says the same thing for all of them); none when the
+// password decides.
+std::optional<LoginFailedOutcome> refusal_reason(const std::optional<Member>& member) {
+  if (!member) return LoginFailedOutcome::UnknownLoginId;
+  if (member->is_disabled) return LoginFailedOutcome::Disabled;
+  if (!member->password_hash) return LoginFailedOutcome::NoPassword;
+  if (member->password_expired) return LoginFailedOutcome::TemporaryPasswordExpired;
+  return std::nullopt;
 }
 
 Response submit(Context& ctx) {
@@ -69,15 +70,15 @@ Response submit(Context& ctx) {
   if (const std::optional<LoginLock> lock = find_login_lock(tx, ctx.config, client_ip, trimmed_id)) {
     // Looked up for the audit row only, after the decision: the answer is the same for any ID.
     const std::optional<Member> member = find_member_by_login_id(tx, trimmed_id);
-    try_audit(tx, AuditEvent::LoginLocked, "refused", member ? std::optional(member->member_id) : std::nullopt,
+    try_audit(tx, LoginLockedOutcome::Refused, member ? std::optional(member->member_id) : std::nullopt,
               ctx.request, "scope=" + std::string(to_string(lock->scope)));
     tx.commit();
     return show_locked(ctx, dict, *lock);
   }
   const std::optional<Member> member = find_member_by_login_id(tx, trimmed_id);
-  std::string_view reason = refusal_reason(member);
+  const std::optional<LoginFailedOutcome> refusal = refusal_reason(member);
   PasswordCheck check = PasswordCheck::Mismatch;
-  if (reason.empty() && password.size() <= kMaxPasswordBytes) {
+  if (!refusal && password.size() <= kMaxPasswordBytes) {
     check = verify_password(password, *member->password_hash);
   } else {
     spend_password_verification_time(password.substr(0, kMaxPasswordBytes));
@@ -87,9 +88,9 @@ Response submit(Context& ctx) {
     // D18: the count commits even when its audit rows cannot be written, and
     // the member gets the same page: try_audit undoes only the refused row.
     const int wait = record_login_failure(tx, ctx.config, client_ip, trimmed_id);
-    try_audit(tx, AuditEvent::LoginFailed, reason.empty() ? "wrong_password" : reason, member_id, ctx.request);
+    try_audit(tx, refusal.value_or(LoginFailedOutcome::WrongPassword), member_id, ctx.request);
     if (wait > 0)
-      try_audit(tx, AuditEvent::LoginLocked, "lockout_started", member_id, ctx.request,
+      try_audit(tx, LoginLockedOutcome::LockoutStarted, member_id, ctx.request,
                 "wait_seconds=" + std::to_string(wait));
     tx.commit();
     return show_failure(ctx, dict);
@@ -102,7 +103,7 @@ Response submit(Context& ctx) {
   if (const std::optional<MemberSession> old = current_session(tx, ctx)) end_session(tx, *old, "relogin");
   start_session(tx, ctx, member->member_id);
   record_login(tx, member->member_id);
-  audit(tx, AuditEvent::LoginSucceeded, member->password_is_temporary ? "temporary_password" : "ok",
+  audit(tx, member->password_is_temporary ? LoginSucceededOutcome::TemporaryPassword : LoginSucceededOutcome::Ok,
         member->member_id, ctx.request);
   tx.commit();
   // R11: a temporary password leads to the change screen and nowhere else.

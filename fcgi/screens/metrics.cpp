@@ -73,7 +73,7 @@ void add_database_figures(std::string& out, Transaction& tx) {
   add_metric_header(out, "kosmo_mails_failed_total", "counter", "Mails given up on (audit events).");
   add_sample(out, "kosmo_mails_failed_total", "", count_audit_events(tx, AuditEvent::MailFailed));
   add_metric_header(out, "kosmo_login_lockouts_total", "counter", "Login lockouts started (D7).");
-  add_sample(out, "kosmo_login_lockouts_total", "", count_audit_events(tx, AuditEvent::LoginLocked, "lockout_started"));
+  add_sample(out, "kosmo_login_lockouts_total", "", count_audit_events(tx, LoginLockedOutcome::LockoutStarted));
   add_metric_header(out, "kosmo_identity_checks_waiting", "gauge", "Identity checks queued behind their answers (D1).");
   add_sample(out, "kosmo_identity_checks_waiting", "", queued_identity_count(tx));
 }
