@@ -294,7 +294,7 @@ async function boundedLoad({ concurrency, maxRequests, maxSeconds, step }) {
   return results;
 }
 
-// rate_limit_events.subject_hash as fcgi/lib/rate_limits.cpp computes it:
+// rate_limit_events.subject_hash as fcgi/lib/account/rate_limits.cpp computes it:
 // HMAC(HMAC(csrf_key, "kosmo-limits-v1"), scope ":" subject), hex.
 function limitSubjectHashHex(scope, subject) {
   const secrets = fs.readFileSync(path.join(dir, 'shared/secrets.conf'), 'utf8');

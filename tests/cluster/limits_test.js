@@ -50,7 +50,7 @@ test(`failure number ${kLoginMaxFailures}, wherever it lands, locks the login ID
   }
 });
 
-// Wired in fcgi/screens/forgot_id.cpp by the D7 work (fcgi/lib/rate_limits.*).
+// Wired in fcgi/screens/forgot_id.cpp by the D7 work (fcgi/lib/account/rate_limits.*).
 const identityLimitsWired = /identity_attempt_allowed\s*\(/.test(fs.readFileSync(path.join(repo, 'fcgi/screens/forgot_id.cpp'), 'utf8'));
 
 test(`identity attempts for one card count on both nodes: ${kIdentityCardMax} mails, the ${kIdentityCardMax + 1}th gets none`,

@@ -1,7 +1,7 @@
 // Support for the hardening tests (issue 5): a client that connects from a
 // chosen loopback address (so REMOTE_ADDR really differs, without trusting
 // any header), the stack's limit configuration, the keyed subject hash the
-// programs store in rate_limits (fcgi/lib/rate_limits.cpp), and a way to
+// programs store in rate_limits (fcgi/lib/account/rate_limits.cpp), and a way to
 // seed a counter close to its limit so N and N+1 can be tried through nginx
 // without sending N requests first.
 'use strict';
@@ -43,7 +43,7 @@ function cardSubject(symbol, number) { return `${symbol}\n${number}`; }
 
 // Identity attempts and failed logins per address are rows of
 // rate_limit_events (a sliding window); failed logins per login ID are one
-// counter row per fixed window in rate_limits (fcgi/lib/rate_limits.h).
+// counter row per fixed window in rate_limits (fcgi/lib/account/rate_limits.h).
 const EVENT_SCOPES = new Set(['identity_ip', 'identity_card', 'login_ip']);
 const seeded = new Set();
 
