@@ -43,14 +43,15 @@ Response show_locked(Context& ctx, ctemplate::TemplateDictionary& dict, const Lo
   return response;
 }
 
-// Why a known member cannot log in, for the audit row only (the page says
-// the same thing for all of them).
-std::string_view refusal_reason(const std::optional<Member>& member) {
-  if (!member) return "unknown_login_id";
-  if (member->is_disabled) return "disabled";
-  if (!member->password_hash) return "no_password";
-  if (member->password_expired) return "temporary_password_expired";
-  return "";
+// Why a login is refused before its password is looked at, for the audit
+// row only (the page says the same thing for all of them); none when the
+// password decides.
+std::optional<LoginFailedOutcome> refusal_reason(const std::optional<Member>& member) {
+  if (!member) return LoginFailedOutcome::UnknownLoginId;
+  if (member->is_disabled) return LoginFailedOutcome::Disabled;
+  if (!member->password_hash) return LoginFailedOutcome::NoPassword;
+  if (member->password_expired) return LoginFailedOutcome::TemporaryPasswordExpired;
+  return std::nullopt;
 }
 
 Response submit(Context& ctx) {
@@ -68,25 +69,28 @@ Response submit(Context& ctx) {
   if (const std::optional<LoginLock> lock = find_login_lock(tx, ctx.config, client_ip, login_id)) {
     // Looked up for the audit row only, after the decision: the answer is the same for any ID.
     const std::optional<Member> member = find_member_by_login_id(tx, login_id);
-    audit(tx, AuditEvent::LoginLocked, "refused", member ? std::optional(member->member_id) : std::nullopt,
-          ctx.request, "scope=" + std::string(to_string(lock->scope)));
+    try_audit(tx, LoginLockedOutcome::Refused, member ? std::optional(member->member_id) : std::nullopt,
+              ctx.request, "scope=" + std::string(to_string(lock->scope)));
     tx.commit();
     return show_locked(ctx, dict, *lock);
   }
   const std::optional<Member> member = find_member_by_login_id(tx, login_id);
-  std::string_view reason = refusal_reason(member);
+  const std::optional<LoginFailedOutcome> refusal = refusal_reason(member);
   // One argon2id and one bcrypt computation whatever the ID: neither an
   // unknown ID nor an imported $2y$ hash shows in the time (issue 13).
-  const bool verifiable = reason.empty() && password.size() <= kMaxPasswordBytes;
+  const bool verifiable = !refusal && password.size() <= kMaxPasswordBytes;
   const PasswordCheck check =
       verify_password_evenly(password.substr(0, kMaxPasswordBytes),
                              verifiable ? std::optional<std::string_view>(*member->password_hash) : std::nullopt);
   if (check == PasswordCheck::Mismatch) {
     const std::optional<std::uint64_t> member_id = member ? std::optional(member->member_id) : std::nullopt;
-    audit(tx, AuditEvent::LoginFailed, reason.empty() ? "wrong_password" : reason, member_id, ctx.request);
-    if (const int wait = record_login_failure(tx, ctx.config, client_ip, login_id); wait > 0)
-      audit(tx, AuditEvent::LoginLocked, "lockout_started", member_id, ctx.request,
-            "wait_seconds=" + std::to_string(wait));
+    // D18: the count commits even when its audit rows cannot be written, and
+    // the member gets the same page: try_audit undoes only the refused row.
+    const int wait = record_login_failure(tx, ctx.config, client_ip, login_id);
+    try_audit(tx, refusal.value_or(LoginFailedOutcome::WrongPassword), member_id, ctx.request);
+    if (wait > 0)
+      try_audit(tx, LoginLockedOutcome::LockoutStarted, member_id, ctx.request,
+                "wait_seconds=" + std::to_string(wait));
     tx.commit();
     return show_failure(ctx, dict);
   }
@@ -98,7 +102,7 @@ Response submit(Context& ctx) {
   if (const std::optional<MemberSession> old = current_session(tx, ctx)) end_session(tx, *old, "relogin");
   start_session(tx, ctx, member->member_id);
   record_login(tx, member->member_id);
-  audit(tx, AuditEvent::LoginSucceeded, member->password_is_temporary ? "temporary_password" : "ok",
+  audit(tx, member->password_is_temporary ? LoginSucceededOutcome::TemporaryPassword : LoginSucceededOutcome::Ok,
         member->member_id, ctx.request);
   tx.commit();
   // R11: a temporary password leads to the change screen and nowhere else.

@@ -42,6 +42,10 @@ void add_screen_figures(std::string& out, const std::vector<ScreenFigures>& scre
   add_metric_header(out, "kosmo_request_errors_total", "counter", "Requests answered with a 5xx error page.");
   for (const ScreenFigures& s : screens)
     add_sample(out, "kosmo_request_errors_total", "screen=\"" + s.screen + "\"", s.by_status_class[5]);
+  add_metric_header(out, "kosmo_audit_write_failures_total", "counter",
+                    "Audit rows the database refused; each also wrote an audit_write_failed log line (D18).");
+  for (const ScreenFigures& s : screens)
+    add_sample(out, "kosmo_audit_write_failures_total", "screen=\"" + s.screen + "\"", s.audit_write_failures);
   add_metric_header(out, "kosmo_request_duration_seconds", "histogram",
                     "Time from accepting a request to its last byte, in the program.");
   for (const ScreenFigures& s : screens) {
@@ -69,7 +73,7 @@ void add_database_figures(std::string& out, Transaction& tx) {
   add_metric_header(out, "kosmo_mails_failed_total", "counter", "Mails given up on (audit events).");
   add_sample(out, "kosmo_mails_failed_total", "", count_audit_events(tx, AuditEvent::MailFailed));
   add_metric_header(out, "kosmo_login_lockouts_total", "counter", "Login lockouts started (D7).");
-  add_sample(out, "kosmo_login_lockouts_total", "", count_audit_events(tx, AuditEvent::LoginLocked, "lockout_started"));
+  add_sample(out, "kosmo_login_lockouts_total", "", count_audit_events(tx, LoginLockedOutcome::LockoutStarted));
   add_metric_header(out, "kosmo_identity_checks_waiting", "gauge", "Identity checks queued behind their answers (D1).");
   add_sample(out, "kosmo_identity_checks_waiting", "", queued_identity_count(tx));
   add_metric_header(out, "kosmo_identity_checks_set_aside", "gauge",

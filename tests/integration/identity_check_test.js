@@ -28,13 +28,13 @@ test('D1, D8: a queued identity whose check fails is audited as a fault and set 
   const stamp = `${Date.now()}`.slice(-9);
   const poisonAgent = `kosmo-test-refused-agent-${stamp}`;
   const poisonRequest = `a${stamp}`;
-  // The database refuses to audit anything with this user agent (what
-  // issue 13's undecodable user agents did to the audit INSERT): a row the
-  // check cannot finish, for a reason that trying again never cures.
+  // The database refuses to take this row out of the queue: a row the check
+  // cannot finish, for a reason that trying again never cures. (Not a refused
+  // audit row: that one is undone alone and never stops a check, D18.)
   sqlScript(`DELIMITER //
-CREATE TRIGGER test_refuse_agent BEFORE INSERT ON audit_events FOR EACH ROW
+CREATE TRIGGER test_refuse_agent BEFORE DELETE ON identity_requests FOR EACH ROW
 BEGIN
-  IF NEW.user_agent = ${q(poisonAgent)} THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'refused by the test'; END IF;
+  IF OLD.user_agent = ${q(poisonAgent)} THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'refused by the test'; END IF;
 END//
 DELIMITER ;
 `);

@@ -51,7 +51,9 @@ test('5xx answers count as errors of their screen', async () => {
   const before = (await metrics()).values.get('kosmo_request_errors_total{screen="login"}') || 0;
   sql('RENAME TABLE audit_events TO audit_events_away');
   try {
-    assert.equal((await client.post('/login', { csrf: token, login_id: member.login_id, password: 'wrong-password' })).status, 500);
+    // The right password: its audit row fails the login (D18; a wrong one keeps
+    // its count and its page, audit_failure_test.js).
+    assert.equal((await client.post('/login', { csrf: token, login_id: member.login_id, password: member.password })).status, 500);
   } finally {
     sql('RENAME TABLE audit_events_away TO audit_events');
   }

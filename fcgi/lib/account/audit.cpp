@@ -1,8 +1,11 @@
 #include "audit.h"
 
+#include <cppconn/exception.h>
+
 #include <string>
 
 #include "log.h"
+#include "stats.h"
 
 namespace kosmo {
 namespace {
@@ -16,7 +19,7 @@ const SqlStatement kCountEvents{"audit.count_event", "SELECT COUNT(*) AS n FROM 
 const SqlStatement kCountEventOutcome{"audit.count_event_outcome",
                                       "SELECT COUNT(*) AS n FROM audit_events WHERE event = ? AND outcome = ?"};
 
-void write_row(Transaction& tx, AuditEvent event, std::string_view outcome, std::optional<std::uint64_t> member_id,
+void insert_row(Transaction& tx, AuditEvent event, std::string_view outcome, std::optional<std::uint64_t> member_id,
                std::string_view ip, std::string_view user_agent, std::string_view request_id,
                std::string_view detail) {
   sql::PreparedStatement& st = tx.statement(kInsertAuditEvent);
@@ -33,13 +36,47 @@ void write_row(Transaction& tx, AuditEvent event, std::string_view outcome, std:
   if (detail.empty()) st.setNull(7, 0);
   else st.setString(7, std::string(detail));
   st.executeUpdate();
-  log_event(LogLevel::Info, "audit",
-            {{"req", std::string(request_id)}, {"audit", std::string(to_string(event))},
-             {"outcome", std::string(outcome)}, {"member_id", member_id ? std::to_string(*member_id) : "-"},
-             {"ip", std::string(ip)}});
+  // The row commits or rolls back with the caller's transaction; its log
+  // line waits for the COMMIT, so a rolled-back or retried transaction logs
+  // no event that never happened, and none twice (issue 12).
+  tx.after_commit([req = std::string(request_id), audit_event = std::string(to_string(event)),
+                   outcome_text = std::string(outcome), member = member_id ? std::to_string(*member_id) : "-",
+                   address = std::string(ip)] {
+    log_event(LogLevel::Info, "audit",
+              {{"req", req}, {"audit", audit_event}, {"outcome", outcome_text}, {"member_id", member}, {"ip", address}});
+  });
+}
+
+// The row, or for a row the database refused the D18 log line and counter
+// before the exception goes on. Never the row's values in the line: the
+// refused value may be the very bytes that made it fail.
+void write_row(Transaction& tx, AuditEvent event, std::string_view outcome, std::optional<std::uint64_t> member_id,
+               std::string_view ip, std::string_view user_agent, std::string_view request_id,
+               std::string_view detail) {
+  try {
+    insert_row(tx, event, outcome, member_id, ip, user_agent, request_id, detail);
+  } catch (const sql::SQLException& e) {
+    if (classify(e) == DbFailure::Other) {
+      log_event(LogLevel::Error, "audit_write_failed",
+                {{"req", std::string(request_id)}, {"audit", std::string(to_string(event))},
+                 {"errno", std::to_string(e.getErrorCode())}, {"sqlstate", e.getSQLState()}});
+      record_audit_write_failure();
+    }
+    throw;
+  }
 }
 
 }  // namespace
+
+std::string_view to_string(AuditWrite write) {
+  switch (write) {
+    case AuditWrite::Written: return "written";
+    case AuditWrite::Failed: return "failed";
+  }
+  return "unknown";
+}
+
+std::ostream& operator<<(std::ostream& out, AuditWrite write) { return out << to_string(write); }
 
 std::string_view to_string(AuditEvent event) {
   switch (event) {
@@ -63,6 +100,24 @@ std::string_view to_string(AuditEvent event) {
 void audit(Transaction& tx, AuditEvent event, std::string_view outcome, std::optional<std::uint64_t> member_id,
            const Request& request, std::string_view detail) {
   write_row(tx, event, outcome, member_id, request.remote_addr, request.user_agent, request.request_id, detail);
+}
+
+// Why a savepoint and not the row in a transaction of its own after the
+// count's COMMIT: the row still commits with the change it describes (no
+// audit row for a count that rolled back), a failed login keeps its one
+// COMMIT (one log flush), and forgot-id's identity check, which counts 20
+// identities in one transaction, keeps its batch (D18).
+AuditWrite try_audit(Transaction& tx, AuditEvent event, std::string_view outcome,
+                     std::optional<std::uint64_t> member_id, const Request& request, std::string_view detail) {
+  tx.set_savepoint();
+  try {
+    write_row(tx, event, outcome, member_id, request.remote_addr, request.user_agent, request.request_id, detail);
+    return AuditWrite::Written;
+  } catch (const sql::SQLException& e) {
+    if (classify(e) != DbFailure::Other) throw;
+  }
+  tx.roll_back_to_savepoint();
+  return AuditWrite::Failed;
 }
 
 void audit_system(Transaction& tx, AuditEvent event, std::string_view outcome,

@@ -5,8 +5,10 @@
 
 #include <cstdint>
 #include <optional>
+#include <ostream>
 #include <string_view>
 
+#include "audit_outcomes.h"
 #include "db.h"
 #include "http.h"
 
@@ -30,16 +32,51 @@ enum class AuditEvent {
 std::string_view to_string(AuditEvent event);
 
 // Written inside the caller's transaction, so the audit row and the change it
-// describes commit or roll back together.
+// describes commit or roll back together; its log line is written after that
+// transaction's COMMIT, never for a rolled-back or retried one (issue 12).
 void audit(Transaction& tx, AuditEvent event, std::string_view outcome, std::optional<std::uint64_t> member_id,
            const Request& request, std::string_view detail = {});
+
+// D18: an audit row the database refuses (strict mode and a user agent that
+// is not valid UTF-8, a column change...) writes one error log line
+// (event=audit_write_failed with errno and sqlstate, never a value of the row)
+// and counts in /metrics (kosmo_audit_write_failures_total). audit() then
+// throws, so the request fails and its transaction, the change the row
+// describes included, rolls back (a login that cannot be audited does not
+// happen). try_audit() instead undoes only the row (a savepoint) and lets
+// the rest of the transaction commit: for rows beside something that must
+// survive, a counted login failure or a D7 limit event. A lost connection or
+// a lost conflict is not the row's failure: both throw, the whole
+// transaction is gone, and run_screen's retry counts again.
+enum class AuditWrite { Written, Failed };
+std::string_view to_string(AuditWrite write);
+std::ostream& operator<<(std::ostream& out, AuditWrite write);
+
+AuditWrite try_audit(Transaction& tx, AuditEvent event, std::string_view outcome,
+                     std::optional<std::uint64_t> member_id, const Request& request, std::string_view detail = {});
 
 // For events without a request (the mailer).
 void audit_system(Transaction& tx, AuditEvent event, std::string_view outcome,
                   std::optional<std::uint64_t> member_id, std::string_view detail = {});
 
+// The same with a typed outcome, whose type names its event (audit_outcomes.h).
+template <AuditOutcome Outcome>
+void audit(Transaction& tx, Outcome outcome, std::optional<std::uint64_t> member_id, const Request& request,
+           std::string_view detail = {}) {
+  audit(tx, audit_event_of(outcome), to_string(outcome), member_id, request, detail);
+}
+template <AuditOutcome Outcome>
+AuditWrite try_audit(Transaction& tx, Outcome outcome, std::optional<std::uint64_t> member_id, const Request& request,
+                     std::string_view detail = {}) {
+  return try_audit(tx, audit_event_of(outcome), to_string(outcome), member_id, request, detail);
+}
+
 // How many events of a kind (and outcome, when not empty) were recorded,
 // for the metrics page: uses idx_audit_events_event.
 std::uint64_t count_audit_events(Transaction& tx, AuditEvent event, std::string_view outcome = {});
+template <AuditOutcome Outcome>
+std::uint64_t count_audit_events(Transaction& tx, Outcome outcome) {
+  return count_audit_events(tx, audit_event_of(outcome), to_string(outcome));
+}
 
 }  // namespace kosmo

@@ -299,7 +299,23 @@ void Transaction::commit() {
   }
   done_ = true;
   db_.in_transaction_ = false;
+  for (const std::function<void()>& action : std::exchange(after_commit_, {})) {
+    try {
+      action();
+    } catch (const std::exception&) {
+      // Committed already: a lost log line must not turn into a 500 answer.
+    }
+  }
 }
+
+// Galera certifies a transaction's write set at COMMIT only; a savepoint and
+// ROLLBACK TO SAVEPOINT stay local to the node, like any statement before it.
+void Transaction::set_savepoint() {
+  db_.statement_ran_ = true;  // with implicit begin, SAVEPOINT opens the transaction too
+  db_.execute("SAVEPOINT kosmo_part");
+}
+
+void Transaction::roll_back_to_savepoint() { db_.execute("ROLLBACK TO SAVEPOINT kosmo_part"); }
 
 namespace {
 const SqlStatement kNowJst{"db.now_jst",

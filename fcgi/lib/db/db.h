@@ -8,6 +8,7 @@
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -78,7 +79,7 @@ class Connection {
   const std::string& server() const { return server_; }
 
   sql::PreparedStatement& statement(const SqlStatement& which);
-  void execute(std::string_view sql_text);  // START TRANSACTION, COMMIT, ROLLBACK only
+  void execute(std::string_view sql_text);  // START TRANSACTION, COMMIT, ROLLBACK, SAVEPOINT only
 
   bool in_transaction() const { return in_transaction_; }
   // True when the session runs with autocommit = 0, so a Transaction opens
@@ -132,6 +133,20 @@ class Transaction {
   // certification failure, a connection lost) would look like success.
   void commit();
 
+  // Runs `action` right after this transaction's COMMIT succeeded, never when
+  // it rolls back (an exception, a lost conflict that run_screen retries, a
+  // refused COMMIT): a log line that tells of a row (an audit event) must not
+  // tell of one that was never committed, nor twice for one retried
+  // (issue 12). Actions run in the order given; one that throws is dropped,
+  // since the change it describes is committed already.
+  void after_commit(std::function<void()> action) { after_commit_.push_back(std::move(action)); }
+
+  // A part of the transaction that may fail alone (an audit row, D18):
+  // SAVEPOINT before it, ROLLBACK TO SAVEPOINT when it failed, and what ran
+  // before it still commits. One savepoint name: parts do not nest.
+  void set_savepoint();
+  void roll_back_to_savepoint();
+
   sql::PreparedStatement& statement(const SqlStatement& which) { return db_.statement(which); }
   Connection& connection() { return db_; }
 
@@ -140,6 +155,7 @@ class Transaction {
 
   Connection& db_;
   bool done_ = false;
+  std::vector<std::function<void()>> after_commit_;
 };
 
 // Small helpers for result sets, which Connector/C++ hands out as raw pointers.

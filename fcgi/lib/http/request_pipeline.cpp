@@ -195,6 +195,9 @@ Response handle_request(const ScreenServer& server, Connection& db, FCGX_Request
   ctx.csrf_token = csrf_token_for(server.config.csrf_key, csrf_cookie);
 
   Response response = call_handler(db, *dispatch.route, ctx);
+  // D18: a request that failed sets no cookie, neither the session its
+  // rolled-back transaction started nor a CSRF cookie for a form it never showed.
+  if (response.status >= 500) return response;
   if (!csrf_cookie_ok) response.header("Set-Cookie", set_cookie_header(kCsrfCookie, csrf_cookie, 0));
   for (const std::string& cookie : ctx.set_cookies) response.header("Set-Cookie", cookie);
   return response;

@@ -16,7 +16,7 @@
 namespace kosmo {
 namespace {
 
-constexpr std::uint64_t kMagic = 0x6b6f736d6f310001;  // "kosmo1", layout version 1
+constexpr std::uint64_t kMagic = 0x6b6f736d6f310002;  // "kosmo1", layout version 2 (audit_write_failures)
 
 static_assert(std::atomic<std::uint64_t>::is_always_lock_free, "shared counters need lock-free atomics");
 
@@ -29,6 +29,10 @@ std::size_t bucket_of(std::uint64_t micros) {
 // kill(pid, 0): 0 or EPERM (another user namespace under systemd) means the
 // process still runs.
 bool process_alive(long pid) { return pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM); }
+
+// The process's counters, for record_audit_write_failure(): set once at
+// start, before the workers, and cleared when they are gone.
+std::atomic<ScreenStats*> process_stats{nullptr};
 
 }  // namespace
 
@@ -49,9 +53,12 @@ ScreenStats::ScreenStats(const std::string& dir, std::string_view screen) {
   block_->magic.store(kMagic);
   if (::rename(tmp.c_str(), path.c_str()) != 0) throw std::runtime_error("stats file " + path + ": " + std::strerror(errno));
   path_ = path;
+  process_stats.store(this);
 }
 
 ScreenStats::~ScreenStats() {
+  ScreenStats* self = this;
+  process_stats.compare_exchange_strong(self, nullptr);
   if (!block_) return;
   ::munmap(block_, sizeof(StatsBlock));
   ::unlink(path_.c_str());
@@ -63,6 +70,14 @@ void ScreenStats::record(int status, std::uint64_t micros) {
   if (status_class >= 1 && status_class <= 5) block_->by_status_class[status_class].fetch_add(1, std::memory_order_relaxed);
   block_->latency_buckets[bucket_of(micros)].fetch_add(1, std::memory_order_relaxed);
   block_->latency_micros_sum.fetch_add(micros, std::memory_order_relaxed);
+}
+
+void ScreenStats::record_audit_write_failure() {
+  if (block_) block_->audit_write_failures.fetch_add(1, std::memory_order_relaxed);
+}
+
+void record_audit_write_failure() {
+  if (ScreenStats* stats = process_stats.load()) stats->record_audit_write_failure();
 }
 
 std::vector<ScreenFigures> read_all_stats(const std::string& dir) {
@@ -93,6 +108,7 @@ std::vector<ScreenFigures> read_all_stats(const std::string& dir) {
       for (int i = 1; i <= 5; ++i) figures.by_status_class[i] += block->by_status_class[i].load();
       for (std::size_t i = 0; i < kBucketCount; ++i) figures.latency_buckets[i] += block->latency_buckets[i].load();
       figures.latency_micros_sum += block->latency_micros_sum.load();
+      figures.audit_write_failures += block->audit_write_failures.load();
     }
     ::munmap(mapped, sizeof(StatsBlock));
   }

@@ -24,6 +24,7 @@ struct StatsBlock {
   std::atomic<std::uint64_t> by_status_class[6];  // [1]=1xx .. [5]=5xx; [0] unused
   std::atomic<std::uint64_t> latency_buckets[kBucketCount];  // not cumulative
   std::atomic<std::uint64_t> latency_micros_sum;
+  std::atomic<std::uint64_t> audit_write_failures;  // audit rows the database refused (D18)
 };
 
 class ScreenStats {
@@ -38,6 +39,7 @@ class ScreenStats {
   ScreenStats& operator=(const ScreenStats&) = delete;
 
   void record(int status, std::uint64_t micros);
+  void record_audit_write_failure();
 
  private:
   StatsBlock* block_ = nullptr;
@@ -49,7 +51,13 @@ struct ScreenFigures {
   std::uint64_t by_status_class[6] = {};
   std::uint64_t latency_buckets[kBucketCount] = {};
   std::uint64_t latency_micros_sum = 0;
+  std::uint64_t audit_write_failures = 0;
 };
+
+// Counts an audit row the database refused (D18) in this process's
+// counters: the ScreenStats a screen program made at start, from any of its
+// threads; a no-op in programs without counters (kosmo-mailer, kosmo-admin).
+void record_audit_write_failure();
 
 // Reads every live process's file in `dir` and adds them up per screen (a
 // snapshot; counters keep moving). Files of processes that are gone (a

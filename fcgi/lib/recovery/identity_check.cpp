@@ -39,8 +39,10 @@ IdentityOutcome check_identity(Transaction& tx, const Config& config, const Queu
     // The stored address, never the typed one (D10, CVE-2019-19844).
     enqueue_mail(tx, config, MailKind::IdNotice, match.member->member_id, *match.member->email, mail);
   }
-  audit(tx, AuditEvent::IdentityCheck, to_string(match.outcome),
-        match.member ? std::optional(match.member->member_id) : std::nullopt, queued.origin, match.detail);
+  // D18: a refused audit row must not undo the D7 counts, the token and the
+  // mail, nor make the row a fault: try_audit undoes only the refused row.
+  try_audit(tx, AuditEvent::IdentityCheck, to_string(match.outcome),
+            match.member ? std::optional(match.member->member_id) : std::nullopt, queued.origin, match.detail);
   return match.outcome;
 }
 
