@@ -106,8 +106,8 @@ void check_one_identity(Transaction& tx, const Config& config, const QueuedIdent
 
 // The next batch of queued identities (take_queued_identities) in one
 // transaction, oldest first: one COMMIT (one log flush) for the batch keeps
-// the checks up with a wave of answers (measured: one commit per check
-// managed about 440 checks/s against 1,960 answers/s). Returns false when
+// the checks up with a wave of answers (one commit per check fell far
+// behind them: bench/README.md). Returns false when
 // the queue was empty.
 bool check_next_identities(BackgroundWork& work) {
   Transaction tx(work.db);
@@ -157,8 +157,8 @@ int main(int argc, char** argv) {
                                           kosmo::mail_template_name(kosmo::MailKind::IdNotice)},
                             .background = kosmo::check_queued_identities,
                             // As many as the workers, so in a wave the checks get about
-                            // the CPU the answers get (bench/README.md: with one thread
-                            // 290-470 checks/s, with two 1,000 while 2,900 answers/s).
+                            // the CPU the answers get (bench/README.md, "Four check
+                            // threads").
                             .background_threads = 4},
                            argc, argv);
 }
