@@ -137,7 +137,7 @@ def write_tokens(generation, count, tsv_path, list_path):
 
 def limit_hash(secrets_path, scope, subject):
     """HMAC-SHA256(HMAC-SHA256(csrf_key, "kosmo-limits-v1"), scope ":" subject),
-    as fcgi/lib/rate_limits.cpp computes it."""
+    as fcgi/lib/account/rate_limits.cpp computes it."""
     key = None
     with open(secrets_path) as f:
         for line in f:

@@ -80,7 +80,7 @@ std::optional<std::string> normalized_card(std::string_view symbol_text, std::st
   return card_subject(*symbol, *number);
 }
 
-// The config keys of AbuseLimits (fcgi/lib/config.cpp), in the order of the README.
+// The config keys of AbuseLimits (fcgi/lib/core/config.cpp), in the order of the README.
 int show(const Config& config) {
   const AbuseLimits& l = config.limits;
   std::cout << "limits.identity_ip.max = " << l.identity_per_ip.max << "\n"

@@ -1,7 +1,7 @@
 // outbox_claims: the mailer's side of mail_outbox (D11): claim due rows in one
 // short transaction, then record each result in a transaction of its own, and
 // only while the row is still claimed by this mailer. SQL for delivery lives
-// here, not in fcgi/lib/outbox.cpp, because kosmo-mailer is its only user and
+// here, not in fcgi/lib/account/outbox.cpp, because kosmo-mailer is its only user and
 // every statement linked into a program is prepared at connect.
 #pragma once
 

@@ -75,7 +75,7 @@ Response submit(Context& ctx) {
 }
 
 // D7 first: the attempt counts against the client address and the card
-// (fcgi/lib/rate_limits), matched or not; over a limit nothing is looked up
+// (fcgi/lib/account/rate_limits), matched or not; over a limit nothing is looked up
 // and nothing is sent. R1 then decides who gets the mail.
 IdentityMatch check_identity(Transaction& tx, const Config& config, const QueuedIdentity& queued) {
   const IdentityInput& input = queued.input;

@@ -1,7 +1,7 @@
 // metrics: GET /metrics in Prometheus text format, for the sysadmin's
 // monitoring (issue 6). nginx serves it on loopback only. Requests and errors
 // per screen and their latency come from each program's shared counters
-// (fcgi/lib/stats); the mail queue, deliveries, failures, lockouts and the
+// (fcgi/lib/http/stats); the mail queue, deliveries, failures, lockouts and the
 // identity queue from the database. Nothing here names a member.
 #include <array>
 #include <string>

@@ -2,7 +2,7 @@
 // each try (issue 8, deliverable 4): a host that accepts TCP but never greets
 // (a hung server) costs connect_timeout seconds, a closed port costs nothing,
 // and the first host that answers is used. Shown with kosmo-admin, which opens
-// its connection exactly like the screens and the mailer do (fcgi/lib/db.cpp).
+// its connection exactly like the screens and the mailer do (fcgi/lib/db/db.cpp).
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');

@@ -124,7 +124,7 @@ function lbServerStates() {
   return states;
 }
 // rate_limit_events.subject_hash of a subject, from kosmo-admin limits key
-// (the programs' own derivation, fcgi/lib/rate_limits.cpp).
+// (the programs' own derivation, fcgi/lib/account/rate_limits.cpp).
 function limitSubjectHashHex(scope, subject) { return tools.limitKey(scope, subject); }
 
 module.exports = {

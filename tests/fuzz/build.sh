@@ -9,9 +9,11 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 lib=$repo/fcgi/lib
 mkdir -p "$out"
 cxx=$(command -v clang++ || command -v clang++-14) || { echo "clang++ is not installed"; exit 1; }
-flags=(-std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -I "$lib")
+flags=(-std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+# fcgi/lib's layer folders, each on the include path as CMake has them.
+for layer in "$lib"/*/; do flags+=(-I "$layer"); done
 
-# target: the fcgi/lib sources it needs, then the libraries.
+# target: the fcgi/lib sources it needs (by name, in whichever layer), then the libraries.
 declare -A sources=(
   [form]="form.cpp normalize.cpp|-licuuc"
   [cookie]="form.cpp normalize.cpp|-licuuc"
@@ -25,7 +27,7 @@ build_one() {
   files=${spec%%|*}
   libs=${spec#*|}
   local -a paths=()
-  for f in $files; do paths+=("$lib/$f"); done
+  for f in $files; do paths+=("$(find "$lib" -name "$f")"); done
   # shellcheck disable=SC2086
   "$cxx" "${flags[@]}" -o "$out/fuzz_$target" "$repo/tests/fuzz/fuzz_$target.cc" "${paths[@]}" $libs
   echo "built $out/fuzz_$target"

@@ -1,4 +1,4 @@
-// libFuzzer target: the birth date reader (fcgi/lib/birth_date.cpp): Western
+// libFuzzer target: the birth date reader (fcgi/lib/recovery/birth_date.cpp): Western
 // and Japanese era dates, full-width or not, through ICU. A date it accepts
 // is a real calendar date between 1900-01-01 and "today".
 #include <cstdint>

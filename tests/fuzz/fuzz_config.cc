@@ -1,4 +1,4 @@
-// libFuzzer target: the configuration parser (fcgi/lib/config.cpp). The input
+// libFuzzer target: the configuration parser (fcgi/lib/core/config.cpp). The input
 // is written as kosmo.conf next to a valid 0600 secrets file; any outcome but
 // a Config or a ConfigError (another exception, a crash, a leak) is a bug.
 #include <sys/stat.h>

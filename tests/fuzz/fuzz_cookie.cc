@@ -1,4 +1,4 @@
-// libFuzzer target: the Cookie header parser (fcgi/lib/form.cpp), which sees
+// libFuzzer target: the Cookie header parser (fcgi/lib/http/form.cpp), which sees
 // every request's HTTP_COOKIE. Names come out trimmed and never empty.
 #include <cstdint>
 #include <cstdlib>

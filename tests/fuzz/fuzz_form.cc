@@ -1,5 +1,5 @@
 // libFuzzer target: the urlencoded parser of every POST body and query string
-// (fcgi/lib/form.cpp). Besides crashes and leaks it checks the parser's
+// (fcgi/lib/http/form.cpp). Besides crashes and leaks it checks the parser's
 // promise: a body it accepts holds only valid UTF-8 without control
 // characters, every name once, and at most max_fields fields.
 #include <cstdint>

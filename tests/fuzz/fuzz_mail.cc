@@ -1,4 +1,4 @@
-// libFuzzer target: mail composition (fcgi/lib/mail.cpp), the RFC 5322/2047
+// libFuzzer target: mail composition (fcgi/lib/core/mail.cpp), the RFC 5322/2047
 // header encoder. The input holds the fields separated by NUL bytes. Either
 // compose_message refuses with std::invalid_argument, or the message it gives
 // has CRLF line ends only, lines of at most 998 characters, exactly one To:

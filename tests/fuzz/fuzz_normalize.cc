@@ -1,4 +1,4 @@
-// libFuzzer target: the NFKC normalisers (fcgi/lib/normalize.cpp) that every
+// libFuzzer target: the NFKC normalisers (fcgi/lib/core/normalize.cpp) that every
 // typed card number, address and login ID passes through (D10). Invalid
 // UTF-8 is refused, never repaired; valid input always normalises, to valid
 // UTF-8, and normalising twice changes nothing.

@@ -1,5 +1,5 @@
 // The screens' database sessions run with autocommit = 0 so a transaction
-// costs no START TRANSACTION round trip (fcgi/lib/db.h). The price of that is
+// costs no START TRANSACTION round trip (fcgi/lib/db/db.h). The price of that is
 // a rule: every statement runs inside a Transaction that ends with its
 // request. A read left without COMMIT would keep an idle connection's
 // metadata lock on the table it read, and the next migration (ALTER TABLE)

@@ -7,7 +7,7 @@
 
 // Identity attempts and failed logins per address are rows of
 // rate_limit_events (a sliding window); failed logins per login ID are one
-// counter row per fixed window in rate_limits (fcgi/lib/rate_limits.h).
+// counter row per fixed window in rate_limits (fcgi/lib/account/rate_limits.h).
 const EVENT_SCOPES = new Set(['identity_ip', 'identity_card', 'login_ip']);
 
 // The subject of identity_card: both normalised card fields, joined by a line feed.

@@ -51,7 +51,7 @@ struct Config {
 
   // Where the program finds its own files.
   std::string templates_dir = "/usr/share/kosmo/templates";
-  // Each program's request counters for the metrics page (fcgi/lib/stats);
+  // Each program's request counters for the metrics page (fcgi/lib/http/stats);
   // empty: no counters.
   std::string stats_dir;
   std::string sql_dir = "/usr/share/kosmo/sql";

@@ -11,9 +11,9 @@
 #include <string>
 #include <string_view>
 
+#include "context.h"
 #include "db.h"
 #include "http.h"
-#include "screen.h"
 
 namespace kosmo {
 

@@ -15,18 +15,11 @@
 #include <vector>
 
 #include "config.h"
+#include "context.h"
 #include "db.h"
 #include "http.h"
 
 namespace kosmo {
-
-struct Context {
-  const Config& config;
-  Connection& db;
-  const Request& request;
-  std::string csrf_token;                // for the hidden field of every form
-  std::vector<std::string> set_cookies;  // Set-Cookie values added to the response
-};
 
 using Handler = Response (*)(Context&);
 

@@ -10,8 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "context.h"
 #include "db.h"
-#include "screen.h"
 
 namespace kosmo {
 
