@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "db_retry.h"
 #include "log.h"
 #include "mail.h"
 
@@ -81,25 +82,31 @@ bool record(Mailer& mailer, const ClaimedMail& mail, const Verdict& verdict) {
 Delivery record_with_retry(Mailer& mailer, const ClaimedMail& mail, const Verdict& verdict,
                            std::chrono::steady_clock::time_point claim_deadline) {
   constexpr int kTriesAfterStop = 3;
-  bool reconnect = false;
   for (int attempt = 1;; ++attempt) {
+    // The shared policy (db_retry.h) per try: it replaces a stale connection
+    // and pauses after a lost conflict. The record checks our claim, so a
+    // COMMIT lost in flight may run again (it then says claim_lost).
+    DbRetry retry(mailer.db, /*commit_is_idempotent=*/true);
+    retry.begin_attempt();
     try {
-      if (reconnect) mailer.db.reconnect();  // throws 2002 and the like while the server is away
       return record(mailer, mail, verdict) ? verdict.delivery : Delivery::ClaimLost;
     } catch (const sql::SQLException& e) {
-      const DbFailure failure = classify(e);
+      const DbRetryStep step = retry.after_failure(e);
       log_event(LogLevel::Warn, "db_record_failed",
                 {{"mail_id", std::to_string(mail.mail_id)}, {"errno", std::to_string(e.getErrorCode())},
-                 {"sqlstate", e.getSQLState()}, {"attempt", std::to_string(attempt)}});
-      switch (failure) {
-        case DbFailure::Other: return Delivery::Unrecorded;  // a bug: retrying repeats it
-        case DbFailure::ConnectionLost: reconnect = true; break;
-        case DbFailure::Conflict: reconnect = false; break;  // rolled back by the server: try again
+                 {"sqlstate", e.getSQLState()}, {"attempt", std::to_string(attempt)},
+                 {"step", std::string(to_string(step))}});
+      switch (step) {
+        case DbRetryStep::GiveUp: return Delivery::Unrecorded;  // a bug: retrying repeats it
+        case DbRetryStep::Retry:
+        case DbRetryStep::Unavailable: break;  // try again until the claim runs out
       }
       const bool stopping = mailer.stop.requested();
       if (std::chrono::steady_clock::now() >= claim_deadline || (stopping && attempt >= kTriesAfterStop))
         return Delivery::Unrecorded;
-      if (!stopping) mailer.stop.wait_for(fault_wait(mailer.config, attempt));
+      // A replaced connection or a paused conflict tries again at once, but only once.
+      if (!stopping && (step == DbRetryStep::Unavailable || attempt > 1))
+        mailer.stop.wait_for(fault_wait(mailer.config, attempt));
     }
   }
 }

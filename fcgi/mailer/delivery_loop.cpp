@@ -13,6 +13,7 @@
 #include <typeinfo>
 #include <vector>
 
+#include "db_retry.h"
 #include "log.h"
 #include "outbox_claims.h"
 #include "smtp_sender.h"
@@ -75,21 +76,6 @@ std::optional<std::size_t> run_batch(Mailer& mailer, SmtpSender& smtp) {
   return claimed->size();
 }
 
-// Waits (longer after each failure) and reconnects until the database
-// answers or a stop arrives: the daemon never exits on a database outage.
-bool reconnect_after_wait(Mailer& mailer, int& consecutive_faults) {
-  for (;;) {
-    if (mailer.stop.wait_for(fault_wait(mailer.config, ++consecutive_faults))) return false;
-    try {
-      mailer.db.reconnect();
-      log_event(LogLevel::Info, "db_reconnected", {{"server", mailer.db.server()}});
-      return true;
-    } catch (const sql::SQLException& e) {
-      log_event(LogLevel::Warn, "db_reconnect_failed", {{"errno", std::to_string(e.getErrorCode())}});
-    }
-  }
-}
-
 }  // namespace
 
 int serve(Mailer& mailer, bool once) {
@@ -102,6 +88,11 @@ int serve(Mailer& mailer, bool once) {
   std::optional<SmtpSender> smtp;
   std::size_t mails_in_session = 0;
   while (!mailer.stop.requested()) {
+    // The shared policy (db_retry.h). A claim whose COMMIT was lost in flight
+    // may run again: at worst its rows stay claimed until claim_timeout, and
+    // no row is ever sent under two claims.
+    DbRetry retry(mailer.db, /*commit_is_idempotent=*/true);
+    retry.begin_attempt();
     try {
       if (smtp && mails_in_session >= kMailsPerSmtpSession) smtp.reset();
       if (!smtp) {
@@ -121,16 +112,17 @@ int serve(Mailer& mailer, bool once) {
       mailer.stop.wait_for(poll);
     } catch (const sql::SQLException& e) {
       smtp.reset();
-      const DbFailure failure = classify(e);
+      // A stale connection is replaced and a lost conflict paused after at
+      // once (Retry); a database that is away is waited for, longer after each
+      // failure, and the next batch connects again: the daemon never exits
+      // on an outage.
+      const DbRetryStep step = retry.after_failure(e);
       log_event(LogLevel::Warn, "db_error",
                 {{"errno", std::to_string(e.getErrorCode())}, {"sqlstate", e.getSQLState()},
-                 {"lost", failure == DbFailure::ConnectionLost ? "yes" : "no"}});
+                 {"step", std::string(to_string(step))}});
       if (once) return EX_TEMPFAIL;
-      if (failure == DbFailure::ConnectionLost) {
-        if (!reconnect_after_wait(mailer, consecutive_faults)) break;
-      } else if (mailer.stop.wait_for(fault_wait(mailer.config, ++consecutive_faults))) {
-        break;
-      }
+      if (step == DbRetryStep::Retry) continue;
+      if (mailer.stop.wait_for(fault_wait(mailer.config, ++consecutive_faults))) break;
     } catch (const std::exception& e) {
       // A fault of ours (curl refusing an option, memory): log the type only;
       // claimed rows expire and are taken again.

@@ -2,7 +2,8 @@
 // SMTP. Several mailers on several nodes may run at once, and each runs
 // mailer.threads delivery threads: a row is claimed in a short transaction
 // before it is sent, so no mail goes out twice while its claim holds. A
-// database outage never stops the daemon: it waits, reconnects and goes on.
+// database outage never stops the daemon, not even at its start: it waits,
+// reconnects and goes on (issue 14).
 // SIGTERM/SIGINT finish the mails in flight and exit 0.
 #include <cppconn/exception.h>
 #include <curl/curl.h>
@@ -45,8 +46,8 @@ void print_usage() {
             << "  --config FILE  configuration file (default $KOSMO_CONFIG or /etc/kosmo/kosmo.conf)\n"
             << "  --once         send what is due now, then exit 0 (tests, cron)\n"
             << "SIGTERM or SIGINT finishes the mails in flight (one per mailer.threads) and exits 0.\n"
-            << "Exit: 0 done, 64 usage, 69 database unreachable at start, 75 database lost\n"
-            << "during --once, 78 configuration error.\n";
+            << "Exit: 0 done, 64 usage, 69 database refused us at start (or unreachable with\n"
+            << "--once), 75 database lost during --once, 78 configuration error.\n";
 }
 
 Options parse_options(int argc, char** argv) {
@@ -172,20 +173,29 @@ int run(int argc, char** argv) {
 
   CurlGlobal curl;  // before any thread: curl_global_init is not thread-safe
   init_database_driver();
-  // Every thread's connection is opened here, before any thread starts, so an
-  // unreachable database fails the start (69) instead of leaving threads waiting.
+  // Every thread's connection is opened here if the database answers, so a
+  // wrong statement still stops the start (69). A database that is away does
+  // not (issue 14): the threads start, wait and connect once it is back, and
+  // mail queued meanwhile goes out then.
   std::vector<std::unique_ptr<Connection>> connections;
+  for (int i = 0; i < config.mailer_threads; ++i)
+    connections.push_back(std::make_unique<Connection>(config, Prepare::CheckAtConnect, Open::OnFirstUse));
   try {
-    for (int i = 0; i < config.mailer_threads; ++i) connections.push_back(std::make_unique<Connection>(config));
+    for (auto& connection : connections) connection->open_if_closed();
   } catch (const sql::SQLException& e) {
-    log_event(LogLevel::Error, "db_unavailable",
-              {{"errno", std::to_string(e.getErrorCode())}, {"sqlstate", e.getSQLState()}});
-    return EX_UNAVAILABLE;
+    if (classify(e) != DbFailure::ConnectionLost || options.once) {
+      log_event(LogLevel::Error, "db_unavailable",
+                {{"errno", std::to_string(e.getErrorCode())}, {"sqlstate", e.getSQLState()}});
+      return EX_UNAVAILABLE;
+    }
+    log_event(LogLevel::Warn, "db_unavailable_at_start",
+              {{"errno", std::to_string(e.getErrorCode())}, {"then", "starting without it"}});
   }
 
   log_event(LogLevel::Info, "started",
             {{"claimer", claimer_name(1)}, {"threads", std::to_string(config.mailer_threads)},
-             {"server", connections.front()->server()}, {"once", options.once ? "yes" : "no"}});
+             {"server", connections.front()->is_open() ? connections.front()->server() : "unavailable"},
+             {"once", options.once ? "yes" : "no"}});
   const int code = serve_in_threads(config, connections, stop, options.once);
   log_event(code == 0 ? LogLevel::Info : LogLevel::Error, "stopped", {{"exit", std::to_string(code)}});
   return code;

@@ -72,7 +72,9 @@ test('SIGTERM lets the request in flight finish, then the program exits 0', asyn
   let stderr = '';
   program.stderr.on('data', (d) => { stderr += d; });
   const exited = new Promise((resolve) => program.on('exit', (code) => resolve(code)));
-  for (let i = 0; i < 100 && !fs.existsSync(socket); i += 1) await new Promise((r) => setTimeout(r, 50));
+  // Started, not only bound: a SIGTERM that lands before the workers run
+  // stops them before they accept (seen on a loaded machine).
+  for (let i = 0; i < 200 && !stderr.includes('event=started'); i += 1) await new Promise((r) => setTimeout(r, 50));
 
   // A login POST with a valid CSRF pair costs an argon2id verification: long
   // enough for the signal to land while it runs.
@@ -126,4 +128,113 @@ test('kosmo-admin migrate is safe to run twice: the second run applies nothing',
   assert.ok(versions.includes('1'));
   assert.match(admin(['migrate']), /schema is up to date/);
   assert.deepEqual(sql('SELECT version FROM schema_migrations ORDER BY version').map((r) => r[0]), versions);
+});
+
+// Issue 12: a listening socket shut down under the program (here by the
+// process that made it and handed it over as fd 0, as spawn-fcgi or systemd
+// do) makes every worker's poll report a hang-up. Each worker logs why it
+// stops, and the program, left without workers, exits non-zero so that its
+// supervisor restarts it, instead of sitting in sigwait with exit status 0.
+const holdListener = `
+import socket, subprocess, sys
+path, program = sys.argv[1], sys.argv[2:]
+listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+listener.bind(path)
+listener.listen(16)
+child = subprocess.Popen(program, stdin=listener.fileno(), stdout=subprocess.DEVNULL, stderr=sys.stderr)
+print(child.pid, flush=True)
+sys.stdin.readline()
+listener.shutdown(socket.SHUT_RDWR)
+try:
+    print('exit', child.wait(timeout=10), flush=True)
+except subprocess.TimeoutExpired:
+    child.kill()
+    child.wait()
+    print('alive', flush=True)
+`;
+
+function lines(stream) {
+  const queue = [];
+  const waiters = [];
+  let buffer = '';
+  stream.on('data', (d) => {
+    buffer += d;
+    let i;
+    while ((i = buffer.indexOf('\n')) >= 0) {
+      const line = buffer.slice(0, i);
+      buffer = buffer.slice(i + 1);
+      if (waiters.length) waiters.shift()(line); else queue.push(line);
+    }
+  });
+  return () => (queue.length ? Promise.resolve(queue.shift()) : new Promise((r) => waiters.push(r)));
+}
+
+const healthz = { REQUEST_METHOD: 'GET', DOCUMENT_URI: '/healthz', SCRIPT_NAME: '/healthz', QUERY_STRING: '', REMOTE_ADDR: '127.0.0.1' };
+
+test('a worker whose listening socket fails logs it, and a program left without workers exits non-zero (issue 12)', async () => {
+  const dir = tempDir();
+  const socket = path.join(dir, 'login.sock');
+  const holder = spawn('python3', ['-c', holdListener, socket, login, '--config', conf], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  holder.stderr.on('data', (d) => { stderr += d; });
+  const nextLine = lines(holder.stdout);
+  const pid = Number(await nextLine());
+  assert.ok(pid > 0);
+  try {
+    assert.match((await fastcgiRequest(socket, healthz, '')).out, /^Status: 200 OK/, 'serves before the failure');
+    holder.stdin.write('shut down\n');
+    const verdict = await nextLine();
+    assert.notEqual(verdict, 'alive', `the program still ran 10 s after its socket failed:\n${stderr}`);
+    const code = Number(verdict.replace('exit ', ''));
+    assert.notEqual(code, 0, 'a supervisor must see the failure');
+    const stops = stderr.split('\n').filter((l) => l.includes('event=listen_socket_failed'));
+    assert.equal(stops.length, 4, `one line per worker (workers = 4):\n${stderr}`);
+    assert.match(stderr, /level=error .*event=no_workers_left/);
+    assert.match(stderr, new RegExp(`event=stopped exit=${code}`));
+    assert.doesNotMatch(stderr, /event=stopping/, 'no signal was sent');
+  } finally {
+    try { process.kill(pid, 'SIGKILL'); } catch { /* gone already */ }
+    holder.kill();
+  }
+});
+
+// Issue 12: EMFILE from accept used to end the program (accept_failed, exit
+// 1). Now accepting pauses for a second and goes on, as OpenBSD's slowcgi
+// does: the connection waits in the backlog and is answered once a
+// descriptor is free again. The program's soft RLIMIT_NOFILE is lowered to
+// its lowest free descriptor with prlimit, so its next accept gets EMFILE.
+function lowestFreeFd(pid) {
+  const used = new Set(fs.readdirSync(`/proc/${pid}/fd`).map(Number));
+  let fd = 0;
+  while (used.has(fd)) fd += 1;
+  return fd;
+}
+
+test('EMFILE from accept pauses accepting instead of ending the program (issue 12)', async () => {
+  const dir = tempDir();
+  const socket = path.join(dir, 'login.sock');
+  const program = spawn(login, ['--config', conf, '--listen', socket], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  program.stderr.on('data', (d) => { stderr += d; });
+  let exitCode = null;
+  const exited = new Promise((resolve) => program.on('exit', (code) => { exitCode = code; resolve(code); }));
+  try {
+    for (let i = 0; i < 100 && !fs.existsSync(socket); i += 1) await new Promise((r) => setTimeout(r, 50));
+    assert.match((await fastcgiRequest(socket, healthz, '')).out, /^Status: 200 OK/);
+    const soft = fs.readFileSync(`/proc/${program.pid}/limits`, 'utf8').match(/Max open files\s+(\d+)/)[1];
+    const limit = lowestFreeFd(program.pid);
+    spawnSync('prlimit', ['--pid', String(program.pid), `--nofile=${limit}:`], { stdio: 'inherit' });
+    const pending = fastcgiRequest(socket, healthz, '');
+    for (let i = 0; i < 50 && !stderr.includes('event=accept_paused'); i += 1) await new Promise((r) => setTimeout(r, 50));
+    assert.match(stderr, /level=warn .*event=accept_paused errno=.*open files/, stderr);
+    assert.equal(exitCode, null, `the program ended on EMFILE:\n${stderr}`);
+    spawnSync('prlimit', ['--pid', String(program.pid), `--nofile=${soft}:`], { stdio: 'inherit' });
+    const answer = await pending;
+    assert.match(answer.out, /^Status: 200 OK/, 'the waiting connection is answered once a descriptor is free');
+    assert.match((await fastcgiRequest(socket, healthz, '')).out, /^Status: 200 OK/);
+    assert.equal(exitCode, null);
+  } finally {
+    program.kill('SIGTERM');
+  }
+  assert.equal(await exited, 0);
 });

@@ -79,4 +79,9 @@ void log_event(LogLevel level, std::string_view event, std::initializer_list<Log
   (void)ignored;
 }
 
+void die(int exit_code, std::string_view event, std::initializer_list<LogField> fields) {
+  log_event(LogLevel::Error, event, fields);
+  std::exit(exit_code);
+}
+
 }  // namespace kosmo

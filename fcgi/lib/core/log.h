@@ -21,6 +21,9 @@ const std::string& program_name();
 void log_event(LogLevel level, std::string_view event,
                std::initializer_list<LogField> fields = {});
 
+// A start-up failure: one error line, then exit(exit_code) (sysexits).
+[[noreturn]] void die(int exit_code, std::string_view event, std::initializer_list<LogField> fields = {});
+
 // Quotes a value when it holds spaces, quotes or '=' so a line stays one
 // parseable record whatever a user agent string contains.
 std::string log_value(std::string_view value);

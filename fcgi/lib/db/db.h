@@ -54,9 +54,14 @@ DbFailure classify(const sql::SQLException& e);
 // check, because `migrate` runs before the tables its other statements name exist.
 enum class Prepare { CheckAtConnect, OnFirstUse };
 
+// When a connection first opens. A screen program or the mailer starts without
+// its database and opens on first use (issue 14): a restart during an outage
+// must answer 503 at once, not leave requests waiting in the socket.
+enum class Open { Now, OnFirstUse };
+
 class Connection {
  public:
-  explicit Connection(const Config& config, Prepare prepare = Prepare::CheckAtConnect);
+  explicit Connection(const Config& config, Prepare prepare = Prepare::CheckAtConnect, Open when = Open::Now);
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -64,6 +69,9 @@ class Connection {
   // Drops the current server connection and opens a new one, trying every
   // configured host in order (failover). Throws sql::SQLException if none answers.
   void reconnect();
+  // Opens the connection if it is not open; throws like reconnect().
+  void open_if_closed();
+  bool is_open() const { return conn_ != nullptr; }
   const std::string& server() const { return server_; }
 
   sql::PreparedStatement& statement(const SqlStatement& which);
@@ -79,6 +87,7 @@ class Connection {
  private:
   friend class Transaction;
   void open();
+  void open_first_answering_host();
   void prepare(const SqlStatement& which);
   void check_every_statement();
   void close() noexcept;

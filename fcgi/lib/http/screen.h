@@ -1,11 +1,10 @@
-// screen: the long-lived FastCGI server every screen program runs. It takes
-// its listening socket (fd 0 from spawn-fcgi or StandardInput=socket,
-// LISTEN_FDS from systemd socket activation, or --listen PATH|HOST:PORT),
-// starts `workers` threads that each own an FCGX_Request and a database
-// connection, and for each request: parses it, answers 404/405/413/415/400 and
-// CSRF failures (403) itself, calls the screen's handler, retries it when the
-// database connection was lost before COMMIT or a transaction lost a conflict,
-// and turns any fault into the Japanese error page (500) with one log line.
+// screen: what a screen program (fcgi/screens/<screen>.cpp) sees of the
+// FastCGI server it runs in: ScreenSpec (routes, templates, background work),
+// the Context a handler gets, run_screen(), and the page helpers. The server
+// itself is split by job: screen.cpp (start-up order), listen_socket (the
+// socket), worker_pool (threads, accept), request_pipeline (parse, size
+// limits, CSRF, routing, 404/405/413/415/400/403), db_retry (retrying database
+// work), health_check (/healthz) and background_work.
 #pragma once
 
 #include <ctemplate/template.h>
