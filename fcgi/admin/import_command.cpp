@@ -20,6 +20,7 @@
 #include "admin_commands.h"
 #include "members.h"
 #include "normalize.h"
+#include "text.h"
 
 namespace kosmo {
 
@@ -211,10 +212,10 @@ bool check_row(const Columns& columns, const CsvRecord& record, NewMember& membe
   }
   auto value = [&](const char* name) -> std::string {
     const std::string* field = columns.field(record, name);
-    return field ? trim(*field) : std::string();
+    return field ? std::string(trim(*field)) : std::string();
   };
 
-  const std::string login_id = trim(nfkc(value("login_id")).value_or(""));
+  const std::string login_id = normalize_login_id(value("login_id"));
   if (login_id.empty()) {
     problem("login_id", "empty");
   } else if (login_id.size() > 64 ||
@@ -319,7 +320,7 @@ int admin_import_members(const Config&, Connection& db, const std::vector<std::s
   columns.count = header.fields.size();
   std::vector<std::string> report;
   for (std::size_t i = 0; i < header.fields.size(); ++i) {
-    const std::string name = trim(header.fields[i]);
+    const std::string name(trim(header.fields[i]));
     const bool known = std::any_of(std::begin(kRequiredColumns), std::end(kRequiredColumns),
                                    [&](const char* c) { return name == c; }) ||
                        std::any_of(std::begin(kOptionalColumns), std::end(kOptionalColumns),

@@ -158,12 +158,14 @@ int admin_limits(const Config& config, Connection& db, const std::vector<std::st
     return reset(db, config, {{LimitScope::IdentityCard, *subject}}, "the card");
   }
   if (option == "--login-id" && args.size() == 3) {
-    const auto login_id = nfkc(args[2]);
-    if (!login_id || trim(*login_id).empty()) {
+    // The login screen's own normalisation: anything else would hash to
+    // another subject and clear nothing (D7).
+    const std::string login_id = normalize_login_id(args[2]);
+    if (login_id.empty()) {
       std::cerr << "kosmo-admin limits reset: the login ID must be non-empty UTF-8\n";
       return EX_DATAERR;
     }
-    return reset(db, config, {{LimitScope::LoginId, trim(*login_id)}}, "login ID " + trim(*login_id));
+    return reset(db, config, {{LimitScope::LoginId, login_id}}, "login ID " + login_id);
   }
   if (option == "--ip" && args.size() == 3) {
     // Both address scopes: identity attempts and login failures.

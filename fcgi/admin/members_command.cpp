@@ -314,12 +314,11 @@ int admin_member(const Config& config, Connection& db, const std::vector<std::st
     std::cerr << "kosmo-admin member: expected add, show, unlock, disable or enable (see member --help)\n";
     return EX_USAGE;
   }
-  const auto login_id = nfkc(args[1]);
-  if (!login_id || trim(*login_id).empty()) {
+  const std::string id = normalize_login_id(args[1]);
+  if (id.empty()) {
     std::cerr << "kosmo-admin member " << action << ": the login ID must be non-empty UTF-8\n";
     return EX_DATAERR;
   }
-  const std::string id = trim(*login_id);
   if (action == "show") return show_member(config, db, id);
   if (action == "unlock") return unlock_member(config, db, id);
   return set_disabled(config, db, id, action == "disable");

@@ -5,23 +5,17 @@
 // who is a member (D1). Only a format error (empty field, impossible date,
 // malformed address) is shown on the form.
 #include <ctemplate/template.h>
-#include <cppconn/exception.h>
 
 #include <array>
-#include <optional>
 #include <string>
 
-#include "audit.h"
 #include "duration.h"
 #include "identity.h"
+#include "identity_check_loop.h"
 #include "identity_queue.h"
-#include "log.h"
-#include "members.h"
 #include "outbox.h"
 #include "page.h"
-#include "rate_limits.h"
 #include "screen.h"
-#include "tokens.h"
 
 namespace kosmo {
 namespace {
@@ -60,9 +54,9 @@ Response show_sent(Context& ctx) {
 
 // The answer does the same work whoever typed what: queue the typed identity
 // (one INSERT), commit, 303. Everything that depends on who typed what, the
-// D7 limits included, runs after the answer in check_queued_identities(), so
-// neither the page, its headers nor its timing can tell who is a member or
-// which card is over its limit (D1).
+// D7 limits included, runs after the answer in check_queued_identities()
+// (fcgi/lib/recovery/identity_check_loop), so neither the page, its headers
+// nor its timing can tell who is a member or which card is over its limit (D1).
 Response submit(Context& ctx) {
   const IdentityInput input = read_identity_form(ctx.request);  // NFKC, era dates (D10)
   if (!input.errors.empty()) return show_form_errors(ctx, input);
@@ -72,77 +66,6 @@ Response submit(Context& ctx) {
   tx.commit();
   wake_background();
   return Response::see_other("/forgot-id/sent");  // POST -> 303 -> GET
-}
-
-// D7 first: the attempt counts against the client address and the card
-// (fcgi/lib/account/rate_limits), matched or not; over a limit nothing is looked up
-// and nothing is sent. R1 then decides who gets the mail.
-IdentityMatch check_identity(Transaction& tx, const Config& config, const QueuedIdentity& queued) {
-  const IdentityInput& input = queued.input;
-  const bool within_limits =
-      !queued.limited &&  // a row queued by an older program that counted in its answer
-      identity_attempt_allowed(tx, config, queued.origin.remote_addr, input.card_symbol, input.card_number);
-  if (!within_limits) return {IdentityOutcome::Limited, std::nullopt, "limit"};
-  return match_identity(find_members_by_card(tx, input.card_symbol, input.card_number, input.birth_date),
-                        input.email);  // R1
-}
-
-// One queued identity, inside the caller's transaction: its row is already
-// deleted; for an eligible member older URLs are superseded (R8), a new token
-// is issued and ログインID再通知のお知らせ is queued for kosmo-mailer (D11).
-void check_one_identity(Transaction& tx, const Config& config, const QueuedIdentity& queued) {
-  const IdentityMatch match = check_identity(tx, config, queued);
-  if (match.outcome == IdentityOutcome::Matched) {
-    const IssuedToken token = issue_id_notice_token(tx, match.member->member_id, config.token_ttl);
-    ctemplate::TemplateDictionary mail("id_notice");
-    mail.SetValue("TOKEN", token.url_value);  // in a URL built from public_base_url, never Host (D13)
-    set_duration(mail, "TOKEN_TTL", config.token_ttl);
-    // The stored address, never the typed one (D10, CVE-2019-19844).
-    enqueue_mail(tx, config, MailKind::IdNotice, match.member->member_id, *match.member->email, mail);
-  }
-  audit(tx, AuditEvent::IdentityCheck, to_string(match.outcome),
-        match.member ? std::optional(match.member->member_id) : std::nullopt, queued.origin, match.detail);
-}
-
-// The next batch of queued identities (take_queued_identities) in one
-// transaction, oldest first: one COMMIT (one log flush) for the batch keeps
-// the checks up with a wave of answers (one commit per check fell far
-// behind them: bench/README.md). Returns false when
-// the queue was empty.
-bool check_next_identities(BackgroundWork& work) {
-  Transaction tx(work.db);
-  const std::vector<QueuedIdentity> batch = take_queued_identities(tx);
-  for (const QueuedIdentity& queued : batch) check_one_identity(tx, work.config, queued);
-  tx.commit();
-  return !batch.empty();
-}
-
-// The background loop of kosmo-forgot-id: drain the queue, then sleep until a
-// POST wakes it (or the poll interval, for rows another web node queued and
-// could not handle). A lost conflict is simply tried again; a lost database
-// waits a poll interval and reconnects.
-void check_queued_identities(BackgroundWork& work) {
-  constexpr int kPollMilliseconds = 500;
-  do {
-    for (;;) {
-      try {
-        if (!check_next_identities(work)) break;
-      } catch (const sql::SQLException& e) {
-        log_event(LogLevel::Warn, "identity_check_retry",
-                  {{"errno", std::to_string(e.getErrorCode())}, {"sqlstate", e.getSQLState()}});
-        if (classify(e) == DbFailure::Conflict) continue;
-        try {
-          work.db.reconnect();
-        } catch (const sql::SQLException&) {
-          // Still down: the next poll tries again.
-        }
-        break;
-      } catch (const std::exception& e) {
-        log_event(LogLevel::Error, "identity_check_fault", {{"what", e.what()}});
-        break;
-      }
-    }
-  } while (work.wait(kPollMilliseconds));
 }
 
 }  // namespace
@@ -156,9 +79,6 @@ int main(int argc, char** argv) {
                             .templates = {"forgot_id.tpl", "forgot_id_sent.tpl",
                                           kosmo::mail_template_name(kosmo::MailKind::IdNotice)},
                             .background = kosmo::check_queued_identities,
-                            // As many as the workers, so in a wave the checks get about
-                            // the CPU the answers get (bench/README.md, "Four check
-                            // threads").
-                            .background_threads = 4},
+                            .background_threads = kosmo::kIdentityCheckThreads},
                            argc, argv);
 }

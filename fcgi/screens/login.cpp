@@ -56,25 +56,24 @@ std::string_view refusal_reason(const std::optional<Member>& member) {
 Response submit(Context& ctx) {
   ctemplate::TemplateDictionary dict("login");
   // Login IDs are digits; a member typing them full-width still gets in (D10).
-  const std::string login_id = nfkc(ctx.request.form_value("login_id")).value_or("");
+  const std::string login_id = normalize_login_id(ctx.request.form_value("login_id"));
   const std::string_view password = ctx.request.form_value("password");
   dict.SetValue("LOGIN_ID", login_id);
   if (login_id.empty()) dict.ShowSection("ERR_LOGIN_ID");
   if (password.empty()) dict.ShowSection("ERR_PASSWORD");
   if (login_id.empty() || password.empty()) return render_page(ctx, "login.tpl", dict);
 
-  const std::string trimmed_id = trim(login_id);
   const std::string& client_ip = ctx.request.remote_addr;
   Transaction tx(ctx.db);
-  if (const std::optional<LoginLock> lock = find_login_lock(tx, ctx.config, client_ip, trimmed_id)) {
+  if (const std::optional<LoginLock> lock = find_login_lock(tx, ctx.config, client_ip, login_id)) {
     // Looked up for the audit row only, after the decision: the answer is the same for any ID.
-    const std::optional<Member> member = find_member_by_login_id(tx, trimmed_id);
+    const std::optional<Member> member = find_member_by_login_id(tx, login_id);
     audit(tx, AuditEvent::LoginLocked, "refused", member ? std::optional(member->member_id) : std::nullopt,
           ctx.request, "scope=" + std::string(to_string(lock->scope)));
     tx.commit();
     return show_locked(ctx, dict, *lock);
   }
-  const std::optional<Member> member = find_member_by_login_id(tx, trimmed_id);
+  const std::optional<Member> member = find_member_by_login_id(tx, login_id);
   std::string_view reason = refusal_reason(member);
   PasswordCheck check = PasswordCheck::Mismatch;
   if (reason.empty() && password.size() <= kMaxPasswordBytes) {
@@ -85,7 +84,7 @@ Response submit(Context& ctx) {
   if (check == PasswordCheck::Mismatch) {
     const std::optional<std::uint64_t> member_id = member ? std::optional(member->member_id) : std::nullopt;
     audit(tx, AuditEvent::LoginFailed, reason.empty() ? "wrong_password" : reason, member_id, ctx.request);
-    if (const int wait = record_login_failure(tx, ctx.config, client_ip, trimmed_id); wait > 0)
+    if (const int wait = record_login_failure(tx, ctx.config, client_ip, login_id); wait > 0)
       audit(tx, AuditEvent::LoginLocked, "lockout_started", member_id, ctx.request,
             "wait_seconds=" + std::to_string(wait));
     tx.commit();
@@ -95,7 +94,7 @@ Response submit(Context& ctx) {
   // Hashes imported from the PHP system ($2y$) become argon2id at first use.
   if (check == PasswordCheck::MatchNeedsRehash)
     upgrade_password_hash(tx, member->member_id, hash_password(password));
-  clear_login_failures(tx, ctx.config, trimmed_id);
+  clear_login_failures(tx, ctx.config, login_id);
   if (const std::optional<MemberSession> old = current_session(tx, ctx)) end_session(tx, *old, "relogin");
   start_session(tx, ctx, member->member_id);
   record_login(tx, member->member_id);

@@ -72,6 +72,9 @@ void add_database_figures(std::string& out, Transaction& tx) {
   add_sample(out, "kosmo_login_lockouts_total", "", count_audit_events(tx, AuditEvent::LoginLocked, "lockout_started"));
   add_metric_header(out, "kosmo_identity_checks_waiting", "gauge", "Identity checks queued behind their answers (D1).");
   add_sample(out, "kosmo_identity_checks_waiting", "", queued_identity_count(tx));
+  add_metric_header(out, "kosmo_identity_checks_set_aside", "gauge",
+                    "Queued identities whose check failed and that wait for an operator (identity_check fault).");
+  add_sample(out, "kosmo_identity_checks_set_aside", "", set_aside_identity_count(tx));
 }
 
 Response show(Context& ctx) {

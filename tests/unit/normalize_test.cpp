@@ -67,12 +67,6 @@ BOOST_AUTO_TEST_CASE(email_is_nfkc_and_trimmed_but_keeps_case) {
   BOOST_TEST(!normalize_email("taro@example.jp\xE5").has_value());
 }
 
-BOOST_AUTO_TEST_CASE(trim_removes_ascii_whitespace_at_both_ends_only) {
-  BOOST_TEST(trim(" \t\r\n taro yamada \v\f") == "taro yamada");
-  BOOST_TEST(trim("   ") == "");
-  BOOST_TEST(trim("\u3000x\u3000") == "\u3000x\u3000");  // not ASCII: NFKC first
-}
-
 BOOST_AUTO_TEST_CASE(hyphen_like_characters_are_the_listed_ones) {
   for (const char32_t c : {U'-', U'\u2010', U'\u2011', U'\u2015', U'\u2212', U'\u30FC', U'\uFF70'}) {
     BOOST_TEST(is_hyphen_like(c));
@@ -80,4 +74,23 @@ BOOST_AUTO_TEST_CASE(hyphen_like_characters_are_the_listed_ones) {
   for (const char32_t c : {U'_', U'~', U'\u2016', U'\u30FB', U'\u301C'}) {
     BOOST_TEST(!is_hyphen_like(c));
   }
+}
+
+// One login-ID normalisation for the login screen, its lockout counters and
+// kosmo-admin (limits reset, member, import): full-width digits, ideographic
+// and ASCII spaces around it (D10, D7).
+BOOST_AUTO_TEST_CASE(login_ids_are_nfkc_and_trimmed_in_one_place) {
+  BOOST_TEST(normalize_login_id("0010000005750") == "0010000005750");
+  BOOST_TEST(normalize_login_id("\xEF\xBC\x90\xEF\xBC\x90\xEF\xBC\x91\xEF\xBC\x90") == "0010");  // ００１０
+  BOOST_TEST(normalize_login_id("\xE3\x80\x80 0010\t") == "0010");                               // U+3000
+  BOOST_TEST(normalize_login_id(" \xE3\x80\x80 ") == "");
+  BOOST_TEST(normalize_login_id("\xE5\xB1") == "");  // not UTF-8
+}
+
+// The one folding loop of card fields and typed dates (D10).
+BOOST_AUTO_TEST_CASE(spaces_are_dropped_and_hyphens_replaced_after_nfkc) {
+  BOOST_TEST(*nfkc_without_spaces("\xEF\xBC\x91\xEF\xBC\x99\xEF\xBC\x98\xEF\xBC\x90\xE3\x83\xBC" "01 - 02", "-") ==
+             "1980-01-02");  // １９８０ー01 - 02
+  BOOST_TEST(*nfkc_without_spaces("AB-12\xE3\x80\x80" "34", "") == "AB1234");
+  BOOST_TEST(!nfkc_without_spaces("\xE5\xB1", "-"));
 }

@@ -38,7 +38,6 @@ std::vector<Member> find_members_by_card(Transaction& tx, const std::string& car
 // Locks the member's row until the transaction ends, so two recovery writes
 // for one member (two identity checks, R8) run one after the other; it writes
 // the row (updated_at), so on Galera two nodes conflict at COMMIT instead.
-// Member 0 locks nothing and costs the same lookup (D1).
 void lock_member(Transaction& tx, std::uint64_t member_id);
 
 // A login: the old last_login_at becomes previous_login_at (shown on マイページ).

@@ -5,6 +5,7 @@
 #include "argon2_memory.h"
 #include "crypto.h"
 #include "normalize.h"
+#include "text.h"
 
 #include <argon2.h>
 #include <crypt.h>
@@ -183,13 +184,6 @@ std::string ascii_lower(std::string_view text) {
   std::string out(text);
   std::transform(out.begin(), out.end(), out.begin(), [](char c) { return ascii_lower(c); });
   return out;
-}
-
-std::size_t count_code_points(std::string_view valid_utf8) {
-  // In valid UTF-8 every code point has exactly one non-continuation byte.
-  return static_cast<std::size_t>(std::count_if(valid_utf8.begin(), valid_utf8.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  }));
 }
 
 bool has_control_character(std::string_view valid_utf8) {

@@ -3,6 +3,7 @@
 #include "audit.h"
 #include "crypto.h"
 #include "form.h"
+#include "random_token.h"
 
 namespace kosmo {
 namespace {
@@ -39,7 +40,7 @@ std::string hash_of_cookie(std::string_view cookie_value) { return sha256(cookie
 
 std::optional<MemberSession> current_session(Transaction& tx, Context& ctx) {
   const std::string_view cookie = ctx.request.cookie(kSessionCookie);
-  if (cookie.size() != 43 || !base64url_decode(cookie)) return std::nullopt;
+  if (!is_random_token(cookie)) return std::nullopt;
   MemberSession session;
   session.session_hash = hash_of_cookie(cookie);
 
@@ -74,7 +75,7 @@ std::optional<MemberSession> current_session(Transaction& tx, Context& ctx) {
 }
 
 void start_session(Transaction& tx, Context& ctx, std::uint64_t member_id) {
-  const std::string cookie_value = base64url_encode(random_bytes(32));
+  const std::string cookie_value = new_random_token();
   sql::PreparedStatement& insert = tx.statement(kInsertSession);
   insert.setString(1, hash_of_cookie(cookie_value));
   insert.setUInt64(2, member_id);

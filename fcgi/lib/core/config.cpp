@@ -13,6 +13,7 @@
 #include <set>
 
 #include "crypto.h"
+#include "text.h"
 
 namespace kosmo {
 namespace {
@@ -26,13 +27,6 @@ struct Location {
 [[noreturn]] void fail(const Location& at, std::string_view message) {
   throw ConfigError(at.file + ":" + std::to_string(at.line) + ": " + at.key + ": " +
                     std::string(message));
-}
-
-std::string_view trim(std::string_view s) {
-  const auto first = s.find_first_not_of(" \t\r");
-  if (first == std::string_view::npos) return {};
-  const auto last = s.find_last_not_of(" \t\r");
-  return s.substr(first, last - first + 1);
 }
 
 int parse_int(const Location& at, std::string_view value, int min, int max) {

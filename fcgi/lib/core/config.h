@@ -32,7 +32,7 @@ struct WindowLimit {
   int window_seconds;
 };
 
-// D7 abuse limits (fcgi/lib/limits.h). The defaults let a member ask for ten
+// D7 abuse limits (fcgi/lib/rate_limits.h). The defaults let a member ask for ten
 // ID mails an hour (the rule is at least five) and let a company behind one
 // NAT address send a hundred identity checks and a hundred failed logins an
 // hour; one login ID gets five failures a day before it waits 1 minute, then

@@ -10,6 +10,8 @@
 #include <climits>
 #include <stdexcept>
 
+#include "text.h"
+
 namespace kosmo {
 namespace {
 
@@ -27,10 +29,6 @@ std::optional<std::string> normalize_with(std::string_view utf8,
                             sink, nullptr, status);
   if (U_FAILURE(status)) throw std::runtime_error("normalize: ICU normalization failed");
   return out;
-}
-
-bool is_ascii_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
 }
 
 }  // namespace
@@ -60,7 +58,7 @@ bool is_hyphen_like(char32_t c) {
          c == U'\uFF70';
 }
 
-std::optional<std::string> normalize_card_field(std::string_view utf8) {
+std::optional<std::string> nfkc_without_spaces(std::string_view utf8, std::string_view hyphen) {
   const std::optional<std::string> folded = nfkc(utf8);
   if (!folded) return std::nullopt;
   std::string out;
@@ -70,11 +68,9 @@ std::optional<std::string> normalize_card_field(std::string_view utf8) {
     const int32_t start = i;
     UChar32 c;
     U8_NEXT(bytes, i, length, c);
-    // Cards are printed with spaces and dashes that members copy or leave out
-    // at will; the insurer's register has neither (D10).
-    if (u_isUWhiteSpace(c) || is_hyphen_like(static_cast<char32_t>(c))) continue;
-    if (c >= 'a' && c <= 'z') {
-      out += static_cast<char>(c - 'a' + 'A');
+    if (u_isUWhiteSpace(c)) continue;
+    if (is_hyphen_like(static_cast<char32_t>(c))) {
+      out += hyphen;
       continue;
     }
     out.append(*folded, static_cast<std::size_t>(start), static_cast<std::size_t>(i - start));
@@ -82,17 +78,26 @@ std::optional<std::string> normalize_card_field(std::string_view utf8) {
   return out;
 }
 
+std::optional<std::string> normalize_card_field(std::string_view utf8) {
+  // Cards are printed with spaces and dashes that members copy or leave out
+  // at will; the insurer's register has neither (D10).
+  std::optional<std::string> card = nfkc_without_spaces(utf8, "");
+  if (!card) return std::nullopt;
+  for (char& c : *card)
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');  // ASCII bytes never occur inside a multi-byte character
+  return card;
+}
+
+std::string normalize_login_id(std::string_view typed) {
+  const std::optional<std::string> folded = nfkc(typed);
+  return folded ? std::string(trim(*folded)) : std::string();
+}
+
 std::optional<std::string> normalize_email(std::string_view utf8) {
   // NFKC first: it turns U+3000 and U+00A0 into U+0020, which trim() then removes.
   const std::optional<std::string> folded = nfkc(utf8);
   if (!folded) return std::nullopt;
-  return trim(*folded);
-}
-
-std::string trim(std::string_view text) {
-  while (!text.empty() && is_ascii_space(text.front())) text.remove_prefix(1);
-  while (!text.empty() && is_ascii_space(text.back())) text.remove_suffix(1);
-  return std::string(text);
+  return std::string(trim(*folded));
 }
 
 }  // namespace kosmo

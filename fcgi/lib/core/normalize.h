@@ -25,12 +25,21 @@ std::optional<std::string> nfkc_casefold(std::string_view utf8);
 // upper-case ASCII letters. 'ＡＢＣ－１２' -> 'ABC12'.
 std::optional<std::string> normalize_card_field(std::string_view utf8);
 
+// A login ID as members and support staff type it: NFKC (full-width
+// digits) and trimmed; empty when blank or not UTF-8. The login screen, its
+// lockout counters (D7) and kosmo-admin (member, limits reset,
+// import-members) all use this one, so `limits reset --login-id` clears
+// exactly the counter the login screen counted.
+std::string normalize_login_id(std::string_view typed);
+
+// NFKC, then every whitespace character dropped and every hyphen-like one
+// (is_hyphen_like) replaced by `hyphen` (empty: dropped too): how card
+// fields and typed dates are read whatever spaces and dashes members add (D10).
+std::optional<std::string> nfkc_without_spaces(std::string_view utf8, std::string_view hyphen);
+
 // NFKC and trim, case kept: the stored address is where mail goes, so only
 // comparisons fold case (through nfkc_casefold).
 std::optional<std::string> normalize_email(std::string_view utf8);
-
-// Strips ASCII whitespace (space, \t, \n, \v, \f, \r) from both ends.
-std::string trim(std::string_view text);
 
 // Characters members type where they mean '-': ASCII '-', U+2010..U+2015,
 // U+2212 minus, U+30FC 'ー' and U+FF70 'ｰ' (an IME in kana mode types these).

@@ -139,12 +139,12 @@ void Connection::close() noexcept {
   in_transaction_ = false;
 }
 
-void Connection::open() {
+void Connection::open(ConnectFailures failures) {
   ConnectGate& gate = connect_gate();
   // 2002 like a refused socket: callers treat it as the database being away.
   if (!gate.enter()) throw sql::SQLException("database unavailable: another connect is under way", "HY000", 2002);
   try {
-    open_first_answering_host();
+    open_first_answering_host(failures);
   } catch (...) {
     gate.failed();
     throw;
@@ -152,7 +152,7 @@ void Connection::open() {
   if (gate.succeeded()) log_event(LogLevel::Info, "db_back", {{"server", server_}});
 }
 
-void Connection::open_first_answering_host() {
+void Connection::open_first_answering_host(ConnectFailures failures) {
   std::optional<sql::SQLException> last_error;  // its operator new is protected
   for (const DbHost& host : config_.db_hosts) {
     sql::ConnectOptionsMap options;
@@ -198,9 +198,10 @@ void Connection::open_first_answering_host() {
       in_transaction_ = false;
       return;
     } catch (const sql::SQLException& e) {
-      log_event(LogLevel::Warn, "db_connect_failed",
-                {{"server", host.describe()}, {"errno", std::to_string(e.getErrorCode())},
-                 {"sqlstate", e.getSQLState()}});
+      if (failures == ConnectFailures::Logged)
+        log_event(LogLevel::Warn, "db_connect_failed",
+                  {{"server", host.describe()}, {"errno", std::to_string(e.getErrorCode())},
+                   {"sqlstate", e.getSQLState()}});
       // A wrong statement is our bug, not a host to fail over from.
       if (e.getErrorCode() == 1064 || e.getErrorCode() == 1146 || e.getErrorCode() == 1054) throw;
       last_error.emplace(e);
@@ -238,9 +239,9 @@ void Connection::check_every_statement() {
   }
 }
 
-void Connection::reconnect() {
+void Connection::reconnect(ConnectFailures failures) {
   close();
-  open();
+  open(failures);
 }
 
 sql::PreparedStatement& Connection::statement(const SqlStatement& which) {

@@ -68,7 +68,10 @@ class Connection {
 
   // Drops the current server connection and opens a new one, trying every
   // configured host in order (failover). Throws sql::SQLException if none answers.
-  void reconnect();
+  // Quiet: no db_connect_failed line per host, for a loop that polls through
+  // an outage and logs it once for the process itself (db_outage.h).
+  enum class ConnectFailures { Logged, Quiet };
+  void reconnect(ConnectFailures failures = ConnectFailures::Logged);
   // Opens the connection if it is not open; throws like reconnect().
   void open_if_closed();
   bool is_open() const { return conn_ != nullptr; }
@@ -86,8 +89,8 @@ class Connection {
 
  private:
   friend class Transaction;
-  void open();
-  void open_first_answering_host();
+  void open(ConnectFailures failures = ConnectFailures::Logged);
+  void open_first_answering_host(ConnectFailures failures);
   void prepare(const SqlStatement& which);
   void check_every_statement();
   void close() noexcept;

@@ -6,18 +6,14 @@
 #include <algorithm>
 #include <cctype>
 
+#include "text.h"
+
 namespace kosmo {
 namespace {
 
 bool is_ip_address(const std::string& text) {
   in6_addr buffer{};
   return ::inet_pton(AF_INET, text.c_str(), &buffer) == 1 || ::inet_pton(AF_INET6, text.c_str(), &buffer) == 1;
-}
-
-std::string_view trim_blanks(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
 }
 
 }  // namespace
@@ -34,7 +30,7 @@ std::string resolve_client_ip(const Config& config, std::string_view remote_addr
   // The proxy appends the address it saw to whatever the client sent, so
   // only the last entry is the proxy's word; earlier ones are the client's.
   const auto comma = forwarded.rfind(',');
-  const std::string last(trim_blanks(comma == std::string_view::npos ? forwarded : forwarded.substr(comma + 1)));
+  const std::string last(trim(comma == std::string_view::npos ? forwarded : forwarded.substr(comma + 1)));
   return is_ip_address(last) ? last : std::string(remote_addr);
 }
 

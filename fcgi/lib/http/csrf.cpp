@@ -1,16 +1,13 @@
 #include "csrf.h"
 
 #include "crypto.h"
+#include "random_token.h"
 
 namespace kosmo {
 
-std::string new_csrf_cookie_value() { return base64url_encode(random_bytes(32)); }
+std::string new_csrf_cookie_value() { return new_random_token(); }
 
-bool is_well_formed_csrf_cookie(std::string_view cookie_value) {
-  if (cookie_value.size() != 43) return false;
-  const auto decoded = base64url_decode(cookie_value);
-  return decoded && decoded->size() == 32;
-}
+bool is_well_formed_csrf_cookie(std::string_view cookie_value) { return is_random_token(cookie_value); }
 
 std::string csrf_token_for(std::string_view key, std::string_view cookie_value) {
   // The label keeps this HMAC apart from any other use of the same key.

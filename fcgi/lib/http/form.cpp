@@ -1,6 +1,7 @@
 #include "form.h"
 
 #include "normalize.h"
+#include "text.h"
 
 namespace kosmo {
 namespace {
@@ -47,12 +48,6 @@ FormError check_text(const std::string& text) {
   return FormError::None;
 }
 
-std::string_view trim_spaces(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 }  // namespace
 
 std::string_view to_string(FormError error) {
@@ -95,13 +90,13 @@ std::map<std::string, std::string, std::less<>> parse_cookie_header(std::string_
   std::map<std::string, std::string, std::less<>> cookies;
   while (!header.empty()) {
     const auto semi = header.find(';');
-    const std::string_view pair = trim_spaces(header.substr(0, semi));
+    const std::string_view pair = trim(header.substr(0, semi));
     header = semi == std::string_view::npos ? std::string_view{} : header.substr(semi + 1);
     const auto eq = pair.find('=');
     if (eq == std::string_view::npos || eq == 0) continue;
-    std::string_view value = trim_spaces(pair.substr(eq + 1));
+    std::string_view value = trim(pair.substr(eq + 1));
     if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
-    cookies.emplace(std::string(trim_spaces(pair.substr(0, eq))), std::string(value));
+    cookies.emplace(std::string(trim(pair.substr(0, eq))), std::string(value));
   }
   return cookies;
 }

@@ -45,9 +45,10 @@ struct ScreenSpec {
   // config and before the first request; throwing stops the start.
   void (*on_start)(const Config&) = nullptr;
   std::vector<FieldLimit> field_limits = {};  // POST fields with a length limit
-  // Work a screen does after its answers (forgot-id's identity check, D1):
-  // runs in `background_threads` extra threads, each with its own database
-  // connection, until the program stops. It loops on BackgroundWork::wait().
+  // Work a screen does after its answers, named by the screen and living in
+  // fcgi/lib: runs in `background_threads` extra threads, each with its own
+  // database connection, until the program stops. It loops on
+  // BackgroundWork::wait().
   void (*background)(class BackgroundWork&) = nullptr;
   int background_threads = 1;
 };

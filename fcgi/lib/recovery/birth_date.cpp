@@ -10,8 +10,6 @@
 #include <unicode/dtfmtsym.h>
 #include <unicode/gregocal.h>
 #include <unicode/smpdtfmt.h>
-#include <unicode/uchar.h>
-#include <unicode/utf8.h>
 
 #include <algorithm>
 #include <chrono>
@@ -66,25 +64,7 @@ const std::vector<Era>& modern_eras() {
 
 // NFKC, then drop whitespace and turn hyphen-like characters into '-', so
 // '１９８０ー０１ー０２' and '昭和 55 年' read like their plain forms (D10).
-std::optional<std::string> fold_typed_date(std::string_view typed) {
-  const std::optional<std::string> folded = nfkc(typed);
-  if (!folded) return std::nullopt;
-  std::string out;
-  const auto* bytes = reinterpret_cast<const uint8_t*>(folded->data());
-  const auto length = static_cast<int32_t>(folded->size());
-  for (int32_t i = 0; i < length;) {
-    const int32_t start = i;
-    UChar32 c;
-    U8_NEXT(bytes, i, length, c);
-    if (u_isUWhiteSpace(c)) continue;
-    if (is_hyphen_like(static_cast<char32_t>(c))) {
-      out += '-';
-      continue;
-    }
-    out.append(*folded, static_cast<std::size_t>(start), static_cast<std::size_t>(i - start));
-  }
-  return out;
-}
+std::optional<std::string> fold_typed_date(std::string_view typed) { return nfkc_without_spaces(typed, "-"); }
 
 // Reads the typed text left to right; every method consumes only on success.
 class Cursor {

@@ -2,11 +2,10 @@
 
 #include "crypto.h"
 #include "form.h"
+#include "random_token.h"
 
 namespace kosmo {
 namespace {
-
-constexpr std::size_t kGrantBytes = 32;
 
 const SqlStatement kInsertGrant{
     "recovery_grants.insert",
@@ -36,7 +35,7 @@ std::string_view to_string(GrantStatus status) {
 std::ostream& operator<<(std::ostream& out, GrantStatus status) { return out << to_string(status); }
 
 void issue_grant(Transaction& tx, Context& ctx, std::uint64_t member_id, std::uint64_t token_id) {
-  const std::string cookie_value = base64url_encode(random_bytes(kGrantBytes));
+  const std::string cookie_value = new_random_token();
   sql::PreparedStatement& insert = tx.statement(kInsertGrant);
   insert.setString(1, sha256(cookie_value));
   insert.setUInt64(2, member_id);
@@ -48,7 +47,7 @@ void issue_grant(Transaction& tx, Context& ctx, std::uint64_t member_id, std::ui
 
 Grant look_up_grant(Transaction& tx, const Request& request) {
   const std::string_view cookie = request.cookie(kGrantCookie);
-  if (cookie.size() != 43 || !base64url_decode(cookie)) return {};
+  if (!is_random_token(cookie)) return {};
   Grant grant;
   grant.grant_hash = sha256(cookie);
   sql::PreparedStatement& find = tx.statement(kFindGrant);

@@ -2,6 +2,7 @@
 
 #include "birth_date.h"
 #include "normalize.h"
+#include "text.h"
 
 namespace kosmo {
 namespace {
@@ -11,12 +12,6 @@ namespace {
 constexpr std::size_t kMaxFieldCodePoints = 64;
 // RFC 5321's limit on a forward path, and the width of members.email.
 constexpr std::size_t kMaxEmailBytes = 254;
-
-std::size_t count_code_points(std::string_view utf8) {
-  std::size_t count = 0;
-  for (const char c : utf8) count += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return count;
-}
 
 // Reads one card field; `out` is set only when the field is usable.
 void read_card_field(const Request& request, std::string_view field, std::string& out,
@@ -115,6 +110,7 @@ std::string_view to_string(IdentityOutcome outcome) {
     case IdentityOutcome::NotEligibleNoEmail: return "not_eligible_no_email";
     case IdentityOutcome::NotEligibleDisabled: return "not_eligible_disabled";
     case IdentityOutcome::Limited: return "limited";
+    case IdentityOutcome::Fault: return "fault";
   }
   return "unknown";
 }

@@ -54,6 +54,10 @@ enum class IdentityOutcome {
   NotEligibleNoEmail,        // R1 (カ)
   NotEligibleDisabled,       // an operator disabled the account
   Limited,                   // D7: over an abuse limit, nothing looked up
+  // The check failed on this queued row for a reason other than a conflict
+  // or a lost connection: nothing was sent and the row is set aside
+  // (identity_queue). Never returned by match_identity.
+  Fault,
 };
 std::string_view to_string(IdentityOutcome outcome);
 std::ostream& operator<<(std::ostream& out, IdentityOutcome outcome);

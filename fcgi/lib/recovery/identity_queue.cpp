@@ -1,6 +1,7 @@
 #include "identity_queue.h"
 
 #include <stdexcept>
+#include <string>
 
 namespace kosmo {
 namespace {
@@ -9,30 +10,40 @@ const SqlStatement kQueueIdentity{
     "identity_requests.insert",
     "INSERT INTO identity_requests (card_symbol, card_number, birth_date, email, ip, user_agent, "
     "http_request_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6))"};
-// SKIP LOCKED lets the workers of one node pass each other; across Galera
-// nodes the DELETE below is what certifies a single owner.
+// SKIP LOCKED lets the checks of one node pass each other; across Galera
+// nodes the DELETE below is what certifies a single owner. A row set aside
+// (failed_at) is never taken again (idx_identity_requests_waiting).
 const SqlStatement kOldestIdentities{
     "identity_requests.oldest_batch",
-    "SELECT request_id, card_symbol, card_number, DATE_FORMAT(birth_date, '%Y-%m-%d') AS birth_date_iso, email, "
-    "is_limited, ip, user_agent, http_request_id FROM identity_requests ORDER BY request_id LIMIT ? "
-    "FOR UPDATE SKIP LOCKED"};
-// A batch is checked in one transaction (one COMMIT, one log flush) and
-// deleted by one DELETE with kIdentityBatch placeholders, the unused ones
-// bound to 0, which no row has (AUTO_INCREMENT starts at 1).
-constexpr int kIdentityBatch = 20;
+    "SELECT identity_request_id, card_symbol, card_number, DATE_FORMAT(birth_date, '%Y-%m-%d') AS birth_date_iso, "
+    "email, ip, user_agent, http_request_id FROM identity_requests WHERE failed_at IS NULL "
+    "ORDER BY identity_request_id LIMIT ? FOR UPDATE SKIP LOCKED"};
+// A batch is deleted by one DELETE with kIdentityBatch placeholders, the
+// unused ones bound to 0, which no row has (AUTO_INCREMENT starts at 1).
 const SqlStatement kDeleteIdentities{
     "identity_requests.delete_batch",
-    "DELETE FROM identity_requests WHERE request_id IN (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"};
+    "DELETE FROM identity_requests WHERE identity_request_id IN "
+    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"};
+const SqlStatement kSetAside{
+    "identity_requests.set_aside",
+    "UPDATE identity_requests SET failed_at = UTC_TIMESTAMP(6), failure = ? "
+    "WHERE identity_request_id = ? AND failed_at IS NULL"};
 
-const SqlStatement kCountQueued{"identity_requests.count", "SELECT COUNT(*) AS n FROM identity_requests"};
+const SqlStatement kCountQueued{"identity_requests.count",
+                                "SELECT COUNT(*) AS n FROM identity_requests WHERE failed_at IS NULL"};
+const SqlStatement kCountSetAside{"identity_requests.count_set_aside",
+                                  "SELECT COUNT(*) AS n FROM identity_requests WHERE failed_at IS NOT NULL"};
 
-}  // namespace
-
-std::uint64_t queued_identity_count(Transaction& tx) {
-  Rows rows = query(tx.statement(kCountQueued));
+std::uint64_t count(Transaction& tx, const SqlStatement& statement) {
+  Rows rows = query(tx.statement(statement));
   rows->next();
   return rows->getUInt64("n");
 }
+
+}  // namespace
+
+std::uint64_t queued_identity_count(Transaction& tx) { return count(tx, kCountQueued); }
+std::uint64_t set_aside_identity_count(Transaction& tx) { return count(tx, kCountSetAside); }
 
 void queue_identity(Transaction& tx, const IdentityInput& input, const Request& request) {
   sql::PreparedStatement& insert = tx.statement(kQueueIdentity);
@@ -46,19 +57,19 @@ void queue_identity(Transaction& tx, const IdentityInput& input, const Request& 
   insert.executeUpdate();
 }
 
-std::vector<QueuedIdentity> take_queued_identities(Transaction& tx) {
+std::vector<QueuedIdentity> take_queued_identities(Transaction& tx, int limit) {
+  if (limit < 1 || limit > kIdentityBatch) throw std::invalid_argument("take_queued_identities: limit out of range");
   sql::PreparedStatement& select = tx.statement(kOldestIdentities);
-  select.setInt(1, kIdentityBatch);
+  select.setInt(1, limit);
   Rows rows = query(select);
   std::vector<QueuedIdentity> taken;
   while (rows->next()) {
     QueuedIdentity& queued = taken.emplace_back();
-    queued.request_id = rows->getUInt64("request_id");
+    queued.queue_id = rows->getUInt64("identity_request_id");
     queued.input.card_symbol = rows->getString("card_symbol").asStdString();
     queued.input.card_number = rows->getString("card_number").asStdString();
     queued.input.birth_date = rows->getString("birth_date_iso").asStdString();
     queued.input.email = rows->getString("email").asStdString();
-    queued.limited = rows->getBoolean("is_limited");
     queued.origin.remote_addr = nullable_string(*rows, "ip").value_or("");
     queued.origin.user_agent = nullable_string(*rows, "user_agent").value_or("");
     queued.origin.request_id = nullable_string(*rows, "http_request_id").value_or("");
@@ -66,14 +77,21 @@ std::vector<QueuedIdentity> take_queued_identities(Transaction& tx) {
   rows.reset();
   if (taken.empty()) return taken;
   // The rows our SELECT locked, and only those (on Galera another node's
-  // worker may have taken one too; certification then fails one of the two
+  // check may have taken one too; certification then fails one of the two
   // transactions, which is rerun).
   sql::PreparedStatement& remove = tx.statement(kDeleteIdentities);
   for (int slot = 0; slot < kIdentityBatch; ++slot)
-    remove.setUInt64(slot + 1, slot < static_cast<int>(taken.size()) ? taken[slot].request_id : 0);
+    remove.setUInt64(slot + 1, slot < static_cast<int>(taken.size()) ? taken[slot].queue_id : 0);
   if (remove.executeUpdate() != static_cast<int>(taken.size()))
     throw std::runtime_error("identity_requests: a taken row was not there to delete");
   return taken;
+}
+
+bool set_identity_aside(Transaction& tx, std::uint64_t queue_id, std::string_view failure) {
+  sql::PreparedStatement& update = tx.statement(kSetAside);
+  update.setString(1, std::string(failure));
+  update.setUInt64(2, queue_id);
+  return update.executeUpdate() == 1;
 }
 
 }  // namespace kosmo

@@ -1,12 +1,14 @@
-// identity_queue: what 本人確認情報入力画面 hands to its background worker
+// identity_queue: what 本人確認情報入力画面 hands to its background checks
 // (D1). The POST queues the typed identity in one INSERT, the same for every
-// member; a worker takes the oldest rows and deletes them in the transaction
-// that matches it, issues the token and queues the mail, so a row is handled
-// exactly once, also when two web nodes' workers reach for it (on Galera the
+// member; a check takes the oldest rows and deletes them in the transaction
+// that checks them, issues the token and queues the mail, so a row is handled
+// exactly once, also when two web nodes' checks reach for it (on Galera the
 // loser's DELETE fails certification and the whole transaction is rerun).
+// A row whose check keeps failing is set aside, not retried for ever.
 #pragma once
 
 #include <cstdint>
+#include <string_view>
 #include <vector>
 
 #include "db.h"
@@ -16,23 +18,31 @@
 namespace kosmo {
 
 struct QueuedIdentity {
-  std::uint64_t request_id = 0;
+  // identity_requests.identity_request_id: the queue row, not the POST
+  // (that one is origin.request_id, in logs and audit rows).
+  std::uint64_t queue_id = 0;
   IdentityInput input;  // normalised as typed (D10)
-  // Set only by programs before the limits moved into the check: such a
-  // POST counted its D7 attempt in the answer and found it over a limit.
-  // Today's answer counts nothing and leaves it false.
-  bool limited = false;
   Request origin;       // remote_addr, user_agent and request_id of the POST, for the audit row
 };
 
 void queue_identity(Transaction& tx, const IdentityInput& input, const Request& request);
 
-// Up to 20 of the oldest queued identities, oldest first,
-// already deleted inside `tx`; none when the queue is empty (or other workers
-// hold every row). One SELECT and one DELETE for the batch.
-std::vector<QueuedIdentity> take_queued_identities(Transaction& tx);
+// At most this many identities are taken at once (one transaction, one COMMIT).
+inline constexpr int kIdentityBatch = 20;
 
-// Identities waiting for the background check (normally 0: for the metrics page).
+// Up to `limit` (1..kIdentityBatch) of the oldest queued identities that
+// are not set aside, oldest first, already deleted inside `tx`; none when the
+// queue is empty (or other checks hold every row). One SELECT and one DELETE.
+std::vector<QueuedIdentity> take_queued_identities(Transaction& tx, int limit = kIdentityBatch);
+
+// Keeps the row out of every later take: stamps failed_at and `failure`
+// (errno or exception kind, never a value of the row). False when the row is
+// gone or already set aside (another check got there first).
+bool set_identity_aside(Transaction& tx, std::uint64_t queue_id, std::string_view failure);
+
+// Identities waiting for the background check (normally 0), and those set
+// aside after a fault (normally 0 too): for the metrics page.
 std::uint64_t queued_identity_count(Transaction& tx);
+std::uint64_t set_aside_identity_count(Transaction& tx);
 
 }  // namespace kosmo

@@ -2,6 +2,7 @@
 
 #include "crypto.h"
 #include "members.h"
+#include "random_token.h"
 
 namespace kosmo {
 namespace {
@@ -10,12 +11,10 @@ const SqlStatement kSupersedeOpenTokens{
     "recovery_tokens.supersede_open",
     "UPDATE recovery_tokens SET superseded_at = UTC_TIMESTAMP(6) "
     "WHERE member_id = ? AND consumed_at IS NULL AND superseded_at IS NULL"};
-// INSERT ... SELECT: for member_id 0 (no match) it inserts nothing, at the cost of a real insert attempt (D1).
 const SqlStatement kInsertToken{
     "recovery_tokens.insert",
     "INSERT INTO recovery_tokens (token_hash, member_id, created_at, expires_at, failed_confirmations) "
-    "SELECT ?, member_id, UTC_TIMESTAMP(6), DATE_ADD(UTC_TIMESTAMP(6), INTERVAL ? SECOND), 0 "
-    "FROM members WHERE member_id = ?"};
+    "VALUES (?, ?, UTC_TIMESTAMP(6), DATE_ADD(UTC_TIMESTAMP(6), INTERVAL ? SECOND), 0)"};
 // One conditional UPDATE decides the race between two tabs, or a scanner and
 // the member: exactly one caller sees a changed row (R7, D4).
 const SqlStatement kConsumeToken{
@@ -40,10 +39,8 @@ const SqlStatement kFindToken{
 // The stored form of a URL value, or nullopt when it cannot be one of ours
 // (strict base64url of exactly 32 bytes: one spelling per token).
 std::optional<std::string> stored_hash(std::string_view url_value) {
-  if (url_value.size() != 43) return std::nullopt;
-  const std::optional<std::string> raw = base64url_decode(url_value);
-  if (!raw || raw->size() != kTokenBytes) return std::nullopt;
-  return sha256(*raw);
+  if (!is_random_token(url_value)) return std::nullopt;
+  return sha256(*base64url_decode(url_value));
 }
 
 TokenState find_token(Transaction& tx, const std::string& hash, int max_failures) {
@@ -82,25 +79,22 @@ std::string_view to_string(Redemption redemption) {
 
 std::ostream& operator<<(std::ostream& out, Redemption redemption) { return out << to_string(redemption); }
 
-IssuedToken issue_id_notice_token(Transaction& tx, std::optional<std::uint64_t> member_id, int ttl_seconds) {
-  // Member 0 does not exist (AUTO_INCREMENT starts at 1): every statement
-  // below then finds nothing to change.
-  const std::uint64_t id = member_id.value_or(0);
+IssuedToken issue_id_notice_token(Transaction& tx, std::uint64_t member_id, int ttl_seconds) {
   // Two identity checks of one member at once queue here, so the later one
   // sees and supersedes the earlier one's token (R8).
-  lock_member(tx, id);
+  lock_member(tx, member_id);
 
   sql::PreparedStatement& supersede = tx.statement(kSupersedeOpenTokens);
-  supersede.setUInt64(1, id);
+  supersede.setUInt64(1, member_id);
   supersede.executeUpdate();
 
   IssuedToken token;
-  const std::string raw = random_bytes(kTokenBytes);  // OpenSSL RAND_bytes (D4)
+  const std::string raw = random_bytes(kRandomTokenBytes);  // OpenSSL RAND_bytes (D4)
   token.url_value = base64url_encode(raw);
   sql::PreparedStatement& insert = tx.statement(kInsertToken);
   insert.setString(1, sha256(raw));
-  insert.setInt(2, ttl_seconds);
-  insert.setUInt64(3, id);
+  insert.setUInt64(2, member_id);
+  insert.setInt(3, ttl_seconds);
   insert.executeUpdate();
   return token;
 }

@@ -7,7 +7,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -16,17 +15,15 @@
 
 namespace kosmo {
 
-inline constexpr std::size_t kTokenBytes = 32;
-
 struct IssuedToken {
-  std::string url_value;  // base64url, 43 characters: goes into the mail and nowhere else (D12)
+  std::string url_value;  // a random token (random_token.h), 43 characters: goes into the mail and nowhere else (D12)
 };
 
 // Locks the member's row, marks every open token of the member superseded
 // (R8) and stores a new one valid for ttl_seconds from the database clock
-// (R6). Without a member the same statements run and change nothing, so a
-// submission that matched nobody costs what a match costs (D1).
-IssuedToken issue_id_notice_token(Transaction& tx, std::optional<std::uint64_t> member_id, int ttl_seconds);
+// (R6). Called by the identity check after the answer, for a matched member
+// only: what it costs can no longer show in the answer (D1).
+IssuedToken issue_id_notice_token(Transaction& tx, std::uint64_t member_id, int ttl_seconds);
 
 // What a token stands for, in the order the invalid screen names causes (D3).
 enum class Redemption {
