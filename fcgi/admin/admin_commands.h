@@ -2,6 +2,7 @@
 // follows the command name; the return value is the exit status.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,11 @@ int admin_outbox(const Config& config, Connection& db, const std::vector<std::st
 int admin_purge(const Config& config, Connection& db, const std::vector<std::string>& args);
 int admin_audit(const Config& config, Connection& db, const std::vector<std::string>& args);
 
+// limits show and limits key read only the configuration: run before any
+// database connection, so they work while the database is down. nullopt:
+// not one of them (admin_limits takes it).
+std::optional<int> admin_limits_without_database(const Config& config, const std::vector<std::string>& args);
+
 // Man-page style help of a command (kosmo-admin COMMAND --help), each defined
 // in its command's file.
 extern const char* const kMigrateHelp;
@@ -28,6 +34,7 @@ extern const char* const kImportMembersHelp;
 extern const char* const kOutboxHelp;
 extern const char* const kPurgeHelp;
 extern const char* const kAuditHelp;
+extern const char* const kLimitsHelp;
 
 // member add and import-members: checks and normalises one member's fields
 // the way the screens normalise what members type (D10). Returns an error

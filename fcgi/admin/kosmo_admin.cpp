@@ -30,6 +30,10 @@ Commands:
   limits reset --card SYMBOL NUMBER | --login-id ID | --ip ADDRESS
                           clear the abuse counters and lockouts (D7) of a
                           card, a login ID or a client address
+  limits show             the limits in force (config, defaults where unset)
+  limits key --scope SCOPE --subject SUBJECT | --card SYMBOL NUMBER
+                          the stored key (keyed hash, hex) of a subject's
+                          counters; never the secret
   member show|unlock|disable|enable LOGIN_ID
                           a member's state for support staff; clear its login
                           lockout; stop or allow its logins (ends sessions)
@@ -61,6 +65,7 @@ const char* command_help(std::string_view command) {
   if (command == "outbox") return kosmo::kOutboxHelp;
   if (command == "purge") return kosmo::kPurgeHelp;
   if (command == "audit") return kosmo::kAuditHelp;
+  if (command == "limits") return kosmo::kLimitsHelp;
   return nullptr;
 }
 
@@ -94,6 +99,10 @@ int main(int argc, char** argv) {
   } catch (const kosmo::ConfigError& e) {
     std::cerr << "kosmo-admin: " << e.what() << "\n";
     return EX_CONFIG;
+  }
+  if (args.front() == "limits") {
+    const std::vector<std::string> limits_args(args.begin() + 1, args.end());
+    if (const auto status = kosmo::admin_limits_without_database(config, limits_args)) return *status;
   }
   try {
     kosmo::init_database_driver();

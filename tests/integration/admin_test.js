@@ -11,6 +11,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 const { env, Client, createMember, sql, sqlValue, q, sleep } = require('../support/harness');
+const { readConf } = require('../support/env');
 
 const scratch = path.join(env.KOSMO_BUILD, 'ops', 'admin');
 fs.rmSync(scratch, { recursive: true, force: true });
@@ -36,7 +37,7 @@ function newLoginId() {
 const bcryptHash = '$2y$10$gXMcCj4VSW8amhRyc/kf9.koS6enPJS.is6vlsfqcuAdSz2GGy3t6';  // 'kosmo-php-2019' (PHP)
 
 test('every command has a man-page style --help, exit 0; no or an unknown command is a usage error (64)', () => {
-  for (const command of ['migrate', 'member', 'import-members', 'outbox', 'purge', 'audit']) {
+  for (const command of ['migrate', 'member', 'import-members', 'outbox', 'purge', 'audit', 'limits']) {
     const r = admin([command, '--help']);
     assert.equal(r.status, 0, command);
     assert.match(r.stdout, new RegExp(`^NAME\\n    kosmo-admin ${command.split(' ')[0]}`), command);
@@ -182,6 +183,58 @@ test('member show: a member imported with has_logged_in=1 shows no login on this
   const after = admin(['member', 'show', id]).stdout;
   assert.match(after, /^last_login: +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/m);
   assert.match(after, /^previous_login: +none on this system \(imported as logged in before/m);
+});
+
+// The tests take the limits and the subject keys from these two commands
+// (tests/support/limits.js), so they must name exactly what the screens count.
+test('D7: limits key names the rows the screens count, limits show the limits in force; neither prints a secret', async () => {
+  const address = `127.${(process.pid % 200) + 20}.251.${(Date.now() % 250) + 1}`;
+  const member = createMember();
+  const client = new Client(undefined, { from: address });
+  assert.equal((await client.login(member, 'wrong-password')).status, 200);
+  const key = (...args) => {
+    const r = admin(['limits', 'key', ...args]);
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout.trim();
+  };
+  const rowsOf = (table, scope, hex) => sqlValue(`SELECT COUNT(*) FROM ${table} WHERE scope = '${scope}' AND subject_hash = UNHEX(${q(hex)})`);
+  const loginIdKey = key('--scope', 'login_id', '--subject', member.login_id);
+  assert.match(loginIdKey, /^[0-9a-f]{64}$/);
+  assert.equal(rowsOf('rate_limits', 'login_id', loginIdKey), '1', 'the failed login counted under the printed key');
+  const loginIpKey = key('--scope', 'login_ip', '--subject', address);
+  assert.equal(rowsOf('rate_limit_events', 'login_ip', loginIpKey), '1');
+  assert.notEqual(key('--scope', 'identity_ip', '--subject', address), loginIpKey, 'the scope is part of the key');
+
+  // The identity POST, typed with full-width digits (D10): --card normalises as the screen does.
+  const fullWidth = (s) => s.replace(/[0-9]/g, (d) => String.fromCharCode(d.charCodeAt(0) + 0xFEE0));
+  const identity = { card_symbol: fullWidth(member.card_symbol), card_number: member.card_number, birth_date: member.birth_date, email: member.email };
+  assert.equal((await client.submit('/forgot-id', identity)).status, 303);
+  const cardKey = key('--card', fullWidth(member.card_symbol), member.card_number);
+  assert.equal(cardKey, key('--scope', 'identity_card', '--subject', `${member.card_symbol}\n${member.card_number}`));
+  assert.equal(rowsOf('rate_limit_events', 'identity_card', cardKey), '1');
+  assert.equal(rowsOf('rate_limit_events', 'identity_ip', key('--scope', 'identity_ip', '--subject', address)), '1');
+
+  const show = admin(['limits', 'show']);
+  assert.equal(show.status, 0, show.stderr);
+  const shown = Object.fromEntries(show.stdout.trim().split('\n').map((l) => l.split(' = ')));
+  assert.deepEqual(Object.keys(shown).sort(), ['limits.identity_card.max', 'limits.identity_card.window', 'limits.identity_ip.max',
+    'limits.identity_ip.window', 'limits.login_id.lockout', 'limits.login_id.lockout_max', 'limits.login_id.max_failures',
+    'limits.login_id.window', 'limits.login_ip.max_failures', 'limits.login_ip.window']);
+  const conf = readConf(path.join(env.KOSMO_VAR, 'etc/kosmo.conf'));
+  for (const [name, value] of Object.entries(shown)) {
+    assert.match(value, /^\d+$/, name);
+    if (conf[name] !== undefined) assert.equal(value, conf[name], `${name} as the config sets it`);
+  }
+  assert.equal(shown['limits.identity_ip.max'], '100000', 'the stack config is read, not the default');
+
+  const secrets = Object.values(readConf(path.join(env.KOSMO_VAR, 'etc/secrets.conf'))).filter((v) => v.length >= 16);
+  assert.ok(secrets.length > 0, 'the secrets file has keys to look for');
+  for (const out of [show.stdout, loginIdKey, loginIpKey, cardKey])
+    for (const secret of secrets) assert.ok(!out.toLowerCase().includes(secret.toLowerCase()), 'a secret was printed');
+
+  assert.equal(admin(['limits', 'key', '--scope', 'nowhere', '--subject', 'x']).status, 64);
+  assert.equal(admin(['limits', 'key']).status, 64);
+  assert.equal(admin(['limits', 'show', 'extra']).status, 64);
 });
 
 test('member unlock clears the login ID\'s failures and lockout: the member logs in again', async () => {

@@ -26,9 +26,8 @@ const apache2 = '/usr/sbin/apache2';
 const modules = '/usr/lib/apache2/modules';
 const serverRoot = path.join(env.KOSMO_BUILD, 'ops', 'apache');
 const logDir = path.join(serverRoot, 'logs');
-const forgotIdBuilt = fs.existsSync(path.join(repo, 'fcgi/screens/forgot_id.cpp'));
-// mypage also answers /logout; forgot-id only once its program exists.
-const screens = ['login', 'mypage', ...(forgotIdBuilt ? ['forgot-id'] : [])];
+// mypage also answers /logout.
+const screens = ['login', 'mypage', 'forgot-id'];
 
 let shared;  // /tmp folder: sockets and static files that www-data reaches
 let httpsPort;
@@ -180,7 +179,7 @@ test('login through Apache: form, POST with CSRF, 303 to /mypage, マイペー�
   assert.equal(sqlValue(`SELECT COUNT(*) FROM audit_events WHERE member_id = ${member.member_id} AND event = 'login_succeeded'`), '1');
 });
 
-test('forgot-ID through Apache: form 200, a valid identity answers 303 to /forgot-id/sent', { skip: !forgotIdBuilt && 'fcgi/screens/forgot_id.cpp does not exist yet (another engineer is writing it)' }, async () => {
+test('forgot-ID through Apache: form 200, a valid identity answers 303 to /forgot-id/sent', async () => {
   const member = createMember();
   const client = viaApache();
   const form = await client.get('/forgot-id');

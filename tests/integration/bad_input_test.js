@@ -2,20 +2,27 @@
 // a field over its length, invalid UTF-8, NUL and control characters, a
 // repeated field, a wrong content type and a wrong method each get a clear
 // Japanese 4xx page, and change nothing in the database: no session, token,
-// grant, mail, audit row or limit counter appears, no member row changes.
+// grant, mail, audit row, queued identity or limit counter appears, no row
+// of any table changes.
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { Client, createMember, sqlValue } = require('../support/harness');
+const { Client, createMember, sql, tableNames } = require('../support/harness');
 
-// The state a bad request must leave alone.
+// Every table of the schema, listed from information_schema, so a table a
+// later migration adds is watched too (the identity POST writes
+// identity_requests and rate_limit_events; both were once left out).
+const tables = tableNames();
+
+// The state a bad request must leave alone: a checksum of every row of every table.
 function snapshot() {
-  return sqlValue(`SELECT CONCAT_WS('/', (SELECT COUNT(*) FROM sessions), (SELECT COUNT(*) FROM sessions WHERE ended_at IS NULL),
-    (SELECT COUNT(*) FROM recovery_tokens), (SELECT COUNT(*) FROM recovery_grants), (SELECT COUNT(*) FROM mail_outbox),
-    (SELECT COUNT(*) FROM audit_events), (SELECT COALESCE(SUM(hits), 0) FROM rate_limits),
-    (SELECT COUNT(*) FROM rate_limits WHERE blocked_until IS NOT NULL), (SELECT COALESCE(MAX(updated_at), 0) FROM members),
-    (SELECT COUNT(*) FROM recovery_tokens WHERE consumed_at IS NOT NULL OR superseded_at IS NOT NULL))`);
+  return sql(`CHECKSUM TABLE ${tables.map((t) => `\`${t}\``).join(', ')} EXTENDED`).map(([t, sum]) => `${t}=${sum}`).join(' ');
 }
+
+test('the bad-input snapshot covers every table the identity POST writes', () => {
+  for (const table of ['identity_requests', 'rate_limit_events', 'rate_limits', 'audit_events', 'sessions', 'members', 'mail_outbox'])
+    assert.ok(tables.includes(table), `${table} is not in the snapshot: ${tables.join(', ')}`);
+});
 
 function rawPost(client, path, body, contentType = 'application/x-www-form-urlencoded') {
   return client.request('POST', path, { body, headers: { 'content-type': contentType } });
@@ -64,19 +71,19 @@ const forms = [
     tooLong: {},
   },
   {
-    name: 'identity (forgot-id)', path: '/forgot-id', csrfFrom: '/forgot-id', optional: true,
+    name: 'identity (forgot-id)', path: '/forgot-id', csrfFrom: '/forgot-id',
     setup: async () => ({ client: new Client(), member: createMember() }),
     fields: (s) => ({ card_symbol: s.member.card_symbol, card_number: s.member.card_number, birth_date: s.member.birth_date, email: s.member.email }),
     tooLong: { card_symbol: 'form', card_number: 'form', birth_date: 'form', email: 'form' },
   },
   {
-    name: 'ID notice confirmation', path: '/id-notice', csrfFrom: '/forgot-id', optional: true,
+    name: 'ID notice confirmation', path: '/id-notice', csrfFrom: '/forgot-id',
     setup: async () => ({ client: new Client() }),
     fields: () => ({ t: 'A'.repeat(43), birth_date: '1980-01-02' }),
     tooLong: {},
   },
   {
-    name: 'password reset', path: '/password-reset', csrfFrom: '/forgot-id', optional: true,
+    name: 'password reset', path: '/password-reset', csrfFrom: '/forgot-id',
     setup: async () => ({ client: new Client() }),
     fields: () => ({}),
     tooLong: {},
@@ -96,11 +103,9 @@ const BAD_VALUES = [
 ];
 
 for (const form of forms) {
-  test(`${form.name}: every kind of bad input gets a Japanese 4xx page and changes nothing`, async (t) => {
+  test(`${form.name}: every kind of bad input gets a Japanese 4xx page and changes nothing`, async () => {
     const state = await form.setup();
     const { client } = state;
-    const probe = await client.get(form.csrfFrom);
-    if (form.optional && probe.status === 502) return t.skip(`${form.path} is not built`);
     const csrf = await client.csrf(form.csrfFrom);
     const valid = form.fields(state);
     // Every field of the form, plus csrf itself (it is a field too).

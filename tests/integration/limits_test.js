@@ -168,18 +168,13 @@ test('kosmo-admin limits reset clears a locked login ID and a blocked address', 
   assert.equal(hitsOf('identity_card', cardSubject('ABC12', '345')), 0);
 });
 
-// ---- 本人確認 (forgot-ID): runs once kosmo-forgot-id exists ----
-async function forgotIdPresent() {
-  const res = await new ClientFrom(freshAddress()).get('/forgot-id');
-  return res.status === 200 && /name="csrf"/.test(res.text);
-}
+// ---- 本人確認 (forgot-ID) ----
 function identityFields(member) {
   return { card_symbol: member.card_symbol, card_number: member.card_number, birth_date: member.birth_date, email: member.email };
 }
 function outboxCount(member) { return Number(sqlValue(`SELECT COUNT(*) FROM mail_outbox WHERE member_id = ${member.member_id}`)); }
 
-test('identity per card: attempt N sends the mail, attempt N+1 answers the same and sends nothing', async (t) => {
-  if (!(await forgotIdPresent())) return t.skip('kosmo-forgot-id is not built yet');
+test('identity per card: attempt N sends the mail, attempt N+1 answers the same and sends nothing', async () => {
   await awayFromWindowEnd('identity_card');
   const member = createMember();
   const card = cardSubject(member.card_symbol, member.card_number);
@@ -195,8 +190,7 @@ test('identity per card: attempt N sends the mail, attempt N+1 answers the same 
   assert.equal(hitsOf('identity_card', card), limits.identity_card.max + 1);
 });
 
-test('identity per address: attempt N is served, attempt N+1 answers the same and sends nothing', async (t) => {
-  if (!(await forgotIdPresent())) return t.skip('kosmo-forgot-id is not built yet');
+test('identity per address: attempt N is served, attempt N+1 answers the same and sends nothing', async () => {
   await awayFromWindowEnd('identity_ip');
   const address = freshAddress();
   const client = new ClientFrom(address);

@@ -3,10 +3,10 @@
 // it, and switch kosmo-id-notice to another link_confirm mode (D15) and back.
 'use strict';
 const fs = require('node:fs');
-const https = require('node:https');
 const path = require('node:path');
 const assert = require('node:assert/strict');
-const { env, baseUrl, stack, sqlValue, Client, mailFiles, waitForMail } = require('./harness');
+const { env, baseUrl, target, stack, sqlValue, Client, mailFiles, waitForMail } = require('./harness');
+const { rawRequest: sendRaw } = require('./client');
 
 // What a member types on 本人確認情報入力画面, from a createMember() member.
 function identityOf(member, overrides = {}) {
@@ -68,22 +68,9 @@ function lastAudit(event, memberId) {
   return sqlValue(`SELECT outcome FROM audit_events WHERE event = '${event}' AND member_id = ${Number(memberId)} ORDER BY audit_id DESC LIMIT 1`);
 }
 
-// A raw HTTPS request, for headers fetch() will not send (Host).
+// A raw HTTPS request, for headers a browser will not send (Host, D13).
 function rawRequest(method, urlPath, headers = {}, body = '') {
-  return new Promise((resolve, reject) => {
-    const req = https.request({
-      // The certificate is checked for "localhost" (in its altnames), not for the forged Host.
-      host: '127.0.0.1', servername: 'localhost', port: Number(env.KOSMO_HTTPS_PORT), method, path: urlPath,
-      headers: { ...headers, 'content-length': Buffer.byteLength(body) },
-    }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk) => { text += chunk; });
-      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, text }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
+  return sendRaw(target, method, urlPath, headers, body);
 }
 
 // ---- link_confirm modes (D15) ----

@@ -57,7 +57,8 @@ namespace {
 
 // HMAC-SHA256 through a per-thread EVP_MAC context that already names its
 // digest: the one-shot HMAC() fetches the HMAC and SHA-256 implementations on
-// every call, which callgrind showed as 22-31 % of a screen's instructions.
+// every call, which callgrind showed as a large share of a screen's
+// instructions (the figure: bench/README.md, "HMAC").
 struct MacContextFree {
   void operator()(EVP_MAC_CTX* ctx) const { EVP_MAC_CTX_free(ctx); }
 };

@@ -189,7 +189,7 @@ void Connection::open_first_answering_host(ConnectFailures failures) {
       statements_.resize(registered_statements().size());
       // Once per process: every connection runs the same statements on the
       // same schema, and preparing ~50 on each of a program's connections
-      // made most of its start-up (forgot-id: 8 connections, 42 ms).
+      // made most of its start-up (bench/README.md, "Statements checked once").
       if (prepare_ == Prepare::CheckAtConnect && !every_statement_checked.load()) {
         check_every_statement();
         every_statement_checked = true;
@@ -229,8 +229,8 @@ void Connection::prepare(const SqlStatement& which) {
 // Every statement linked into the program is prepared once here, on the
 // process's first connection, so a typo stops the start, and closed again: a
 // connection of one screen runs a handful of the ~50, and keeping all
-// prepared held about 0.5 MiB of driver buffers per connection, 2-3 MiB per
-// program (issue 7). A statement is prepared again on its first use on each
+// prepared held the driver buffers of all of them on every connection
+// (how much: bench/README.md). A statement is prepared again on its first use on each
 // connection and then kept.
 void Connection::check_every_statement() {
   for (const SqlStatement* s : registered_statements()) {

@@ -115,7 +115,7 @@ class Connection {
 // How it begins: a screen's or the mailer's session (Prepare::CheckAtConnect) runs
 // with autocommit = 0, so the first statement opens the transaction and only
 // COMMIT or ROLLBACK travel: every transaction is one database round trip
-// shorter, about a sixth of a token POST (bench/README.md). Such a
+// shorter, a large share of a token POST (bench/README.md). Such a
 // connection runs every statement inside a Transaction (statement() refuses
 // any other), so no transaction, row lock or metadata lock outlives its
 // request. On a Galera node with db.causal_reads the Transaction still sends

@@ -131,7 +131,8 @@ int run_screen(const ScreenSpec& screen, int argc, char** argv) {
 
   // Checking every statement on every connection (db.cpp) freed their driver
   // buffers in the middle of the heap, which glibc gives back only at its top
-  // unless asked: about 2 MiB of the start-up heap (issue 7).
+  // unless asked (how much: bench/README.md, "Statements kept only from their
+  // first use").
   ::malloc_trim(0);
 
   // Last of the start-up steps: a start that fails earlier leaves no file.

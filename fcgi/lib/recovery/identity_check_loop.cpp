@@ -41,8 +41,8 @@ std::optional<std::string> fault_of(Work&& work) {
 
 // Takes up to `limit` queued identities into `taken` and checks them in one
 // transaction: one COMMIT (one log flush) for a batch keeps the checks up
-// with a wave of answers (measured: one commit per check managed about 440
-// checks/s against 1,960 answers/s).
+// with a wave of answers (one commit per check fell far behind them:
+// bench/README.md).
 void check_batch(BackgroundWork& work, int limit, std::vector<QueuedIdentity>& taken) {
   Transaction tx(work.db);
   taken = take_queued_identities(tx, limit);
