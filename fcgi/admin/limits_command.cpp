@@ -51,7 +51,7 @@ EXIT STATUS
 
 EXAMPLE
     kosmo-admin limits key --scope login_ip --subject 192.0.2.1
-    SELECT * FROM rate_limit_events WHERE subject_hash = UNHEX('...');
+    (then the rows of rate_limit_events whose subject_hash is UNHEX of it)
 )";
 
 namespace {

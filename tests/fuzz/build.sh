@@ -15,13 +15,13 @@ for layer in "$lib"/*/; do flags+=(-I "$layer"); done
 
 # target: the fcgi/lib sources it needs (by name, in whichever layer), then the libraries.
 declare -A sources=(
-  [form]="form.cpp normalize.cpp|-licuuc"
-  [cookie]="form.cpp normalize.cpp|-licuuc"
-  [config]="config.cpp crypto.cpp smtp_transport.cpp|-lcrypto"
-  [birth_date]="birth_date.cpp normalize.cpp|-licui18n -licuuc"
-  [normalize]="normalize.cpp|-licuuc"
+  [form]="form.cpp normalize.cpp text.cpp|-licuuc"
+  [cookie]="form.cpp normalize.cpp text.cpp|-licuuc"
+  [config]="config.cpp crypto.cpp smtp_transport.cpp text.cpp|-lcrypto"
+  [birth_date]="birth_date.cpp normalize.cpp text.cpp|-licui18n -licuuc"
+  [normalize]="normalize.cpp text.cpp|-licuuc"
   [mail]="mail.cpp crypto.cpp|-lcrypto"
-  [headers]="request_text.cpp http.cpp form.cpp normalize.cpp client_ip.cpp config.cpp crypto.cpp smtp_transport.cpp|-licuuc -lcrypto"
+  [headers]="request_text.cpp http.cpp form.cpp normalize.cpp text.cpp client_ip.cpp config.cpp crypto.cpp smtp_transport.cpp|-licuuc -lcrypto"
 )
 build_one() {
   local target=$1 spec=$2 files libs

@@ -24,8 +24,10 @@ const LOCKED = /ログインを一時的に制限しています/;
 // given: Node's http client would re-encode a header string as UTF-8, and
 // no invalid byte would ever reach nginx. Header values are latin1 strings
 // (one char, one byte) or arrays of them (one line each).
+// It replaces Client.request (tests/support/client.js), which every other
+// call of the client (get, post, csrf, login) goes through.
 class RawClient extends ClientFrom {
-  send(method, urlPath, { form, headers = {}, body }) {
+  request(method, urlPath, { form, headers = {}, body } = {}) {
     const h = { ...headers };
     if (this.cookies.size) h.cookie = this.cookieHeader();
     let payload = body;

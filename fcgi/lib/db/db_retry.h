@@ -1,7 +1,8 @@
 // db_retry: the one policy for retrying database work after an
-// sql::SQLException (issue 12), used by the request path, the health check
-// and the mailer. A stale connection (the database restarted) is replaced and
-// the work runs again, once; a lost conflict (deadlock, Galera certification:
+// sql::SQLException (issue 12), used by the request path, the health check,
+// the mailer and (its conflict pause and attempts) the identity checks. A
+// stale connection (the database restarted) is replaced and the work runs
+// again, once; a lost conflict (deadlock, Galera certification:
 // the server rolled the transaction back) runs again after a short random
 // pause, up to kMaxAttempts in all; a connection lost during COMMIT is never
 // run again, because the COMMIT may have landed. A connection that could not

@@ -2,16 +2,13 @@
 
 #include <cppconn/exception.h>
 
-#include <algorithm>
-#include <chrono>
 #include <optional>
-#include <random>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "audit.h"
 #include "db_outage.h"
+#include "db_retry.h"
 #include "identity_check.h"
 #include "identity_queue.h"
 #include "log.h"
@@ -45,7 +42,7 @@ std::optional<std::string> fault_of(Work&& work) {
 // bench/README.md).
 void check_batch(BackgroundWork& work, int limit, std::vector<QueuedIdentity>& taken) {
   Transaction tx(work.db);
-  taken = take_queued_identities(tx, limit);
+  take_queued_identities(tx, limit, taken);
   for (const QueuedIdentity& queued : taken) check_identity(tx, work.config, queued);
   tx.commit();
 }
@@ -89,7 +86,7 @@ Pass check_next_identities(BackgroundWork& work) {
   const std::optional<std::string> fault = fault_of([&] { check_batch(work, kIdentityBatch, batch); });
   if (!fault) return batch.empty() ? Pass::Empty : Pass::Checked;
   if (batch.empty()) {
-    // Taking the rows failed, before any row was known: nothing to set aside.
+    // Reading the rows failed, before any row was known: nothing to set aside.
     log_event(LogLevel::Error, "identity_check_fault", {{"failure", *fault}});
     return Pass::Empty;
   }
@@ -100,16 +97,6 @@ Pass check_next_identities(BackgroundWork& work) {
     if (one.empty()) break;  // the queue is empty, or the take itself failed
   }
   return Pass::Checked;
-}
-
-// A random pause that grows with the conflicts in a row (up to half a
-// second), so checks of several threads or web nodes that keep colliding
-// on the same rows fall out of step instead of colliding again at once.
-void pause_after_conflict(int conflicts) {
-  thread_local std::minstd_rand random(std::random_device{}());
-  const int ceiling_ms = std::min(500, 5 << std::min(conflicts, 7));
-  std::uniform_int_distribution<int> pause_ms(1, ceiling_ms);
-  std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms(random)));
 }
 
 // Shared by the process's check threads: one line when the database goes
@@ -136,7 +123,10 @@ bool reconnect(BackgroundWork& work) {
 enum class Drain { Done, Reconnected, Disconnected };
 
 // Checks batches until the queue is empty or the database is lost. A lost
-// conflict is tried again after a growing random pause.
+// conflict is tried again under the one retry policy (db_retry.h): a random
+// pause that grows with each attempt, kMaxDbAttempts in all; past that the
+// next poll tries again, so threads or web nodes that keep colliding on the
+// same rows fall out of step.
 Drain drain_queue(BackgroundWork& work) {
   int conflicts = 0;
   for (;;) {
@@ -148,7 +138,8 @@ Drain drain_queue(BackgroundWork& work) {
         case DbFailure::Conflict:
           log_event(LogLevel::Info, "identity_check_conflict",
                     {{"errno", std::to_string(e.getErrorCode())}, {"attempt", std::to_string(conflicts + 1)}});
-          pause_after_conflict(++conflicts);
+          if (++conflicts >= kMaxDbAttempts) return Drain::Done;
+          back_off_after_conflict(conflicts);
           continue;
         case DbFailure::ConnectionLost:
           return reconnect(work) ? Drain::Reconnected : Drain::Disconnected;

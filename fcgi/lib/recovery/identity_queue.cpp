@@ -57,12 +57,12 @@ void queue_identity(Transaction& tx, const IdentityInput& input, const Request& 
   insert.executeUpdate();
 }
 
-std::vector<QueuedIdentity> take_queued_identities(Transaction& tx, int limit) {
+void take_queued_identities(Transaction& tx, int limit, std::vector<QueuedIdentity>& taken) {
   if (limit < 1 || limit > kIdentityBatch) throw std::invalid_argument("take_queued_identities: limit out of range");
+  taken.clear();
   sql::PreparedStatement& select = tx.statement(kOldestIdentities);
   select.setInt(1, limit);
   Rows rows = query(select);
-  std::vector<QueuedIdentity> taken;
   while (rows->next()) {
     QueuedIdentity& queued = taken.emplace_back();
     queued.queue_id = rows->getUInt64("identity_request_id");
@@ -75,7 +75,7 @@ std::vector<QueuedIdentity> take_queued_identities(Transaction& tx, int limit) {
     queued.origin.request_id = nullable_string(*rows, "http_request_id").value_or("");
   }
   rows.reset();
-  if (taken.empty()) return taken;
+  if (taken.empty()) return;
   // The rows our SELECT locked, and only those (on Galera another node's
   // check may have taken one too; certification then fails one of the two
   // transactions, which is rerun).
@@ -84,7 +84,6 @@ std::vector<QueuedIdentity> take_queued_identities(Transaction& tx, int limit) {
     remove.setUInt64(slot + 1, slot < static_cast<int>(taken.size()) ? taken[slot].queue_id : 0);
   if (remove.executeUpdate() != static_cast<int>(taken.size()))
     throw std::runtime_error("identity_requests: a taken row was not there to delete");
-  return taken;
 }
 
 bool set_identity_aside(Transaction& tx, std::uint64_t queue_id, std::string_view failure) {

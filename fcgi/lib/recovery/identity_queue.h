@@ -31,9 +31,12 @@ void queue_identity(Transaction& tx, const IdentityInput& input, const Request& 
 inline constexpr int kIdentityBatch = 20;
 
 // Up to `limit` (1..kIdentityBatch) of the oldest queued identities that
-// are not set aside, oldest first, already deleted inside `tx`; none when the
-// queue is empty (or other checks hold every row). One SELECT and one DELETE.
-std::vector<QueuedIdentity> take_queued_identities(Transaction& tx, int limit = kIdentityBatch);
+// are not set aside, oldest first, into `taken`, and deletes them inside
+// `tx`; none when the queue is empty (or other checks hold every row). One
+// SELECT and one DELETE. `taken` is filled before the DELETE, so when the
+// DELETE fails the caller still knows which rows it was taking (a row that
+// cannot be taken is set aside like one that cannot be checked).
+void take_queued_identities(Transaction& tx, int limit, std::vector<QueuedIdentity>& taken);
 
 // Keeps the row out of every later take: stamps failed_at and `failure`
 // (errno or exception kind, never a value of the row). False when the row is
