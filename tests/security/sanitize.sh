@@ -23,7 +23,12 @@ fi
 cd "$dir"
 rm -f -- stack/log/*.log
 status=0
-ctest -R '^(stack|integration)\.' --output-on-failure --timeout 600 || status=$?
+# Not the tests that compare answer times (D1's uniform answer, issue 13's
+# login timing): the instrumentation slows each code path by a different
+# factor, so equal times in the product are unequal here. They run on the
+# plain build in the same test command.
+ctest -R '^(stack|integration)\.' -E '^integration\.(uniform_answer|login_timing)_test$' \
+  --output-on-failure --timeout 600 || status=$?
 # The stack is down now (its cleanup test ran): every program has exited and
 # written whatever LeakSanitizer found.
 if grep -l -E 'ERROR: (Address|Leak)Sanitizer|runtime error:' stack/log/*.log 2>/dev/null; then

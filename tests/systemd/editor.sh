@@ -9,7 +9,13 @@ editor() {
       # smtp.url smtp://127.0.0.1:25 (the test's SMTP sink), MariaDB's socket.
       echo "editor $1: kept as installed" ;;
     /etc/nginx/sites-available/kosmo-http-redirect.conf)
-      sed -i 's|https://\$host|https://www.example.jp|' "$1" ;;
+      # As the README says: the https:// origin into `return`, the guard line deleted.
+      sed -i -e 's|https://public-origin-not-set.invalid|https://www.example.jp|' \
+        -e '/kosmo_public_origin_is_not_set/d' "$1"
+      if grep -q 'public-origin-not-set\|kosmo_public_origin_is_not_set' "$1"; then
+        echo "editor $1: the placeholder is still there" >&2
+        return 1
+      fi ;;
     *)
       echo "editor: the test knows no edit of $1" >&2
       return 1 ;;

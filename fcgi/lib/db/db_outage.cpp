@@ -13,8 +13,9 @@ std::string seconds_between(DbOutageLog::Clock::time_point from, DbOutageLog::Cl
 
 }  // namespace
 
-bool DbOutageLog::unavailable(int error, Clock::time_point now) {
+bool DbOutageLog::unavailable(int error, Clock::time_point attempt_started, Clock::time_point now) {
   std::lock_guard<std::mutex> lock(mutex_);
+  if (attempt_started < last_back_) return false;
   if (!down_) {
     down_ = true;
     down_since_ = now;
@@ -33,9 +34,9 @@ bool DbOutageLog::available(Clock::time_point now) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (!down_) return false;
   down_ = false;
+  last_back_ = now;
   // The line itself is the connection's own db_back (db.cpp), written once
   // for the process by the first connect that succeeds after a failed one.
-  (void)now;
   return true;
 }
 

@@ -17,9 +17,12 @@ class DbOutageLog {
   using Clock = std::chrono::steady_clock;
   explicit DbOutageLog(Clock::duration reminder_every = std::chrono::minutes(1)) : reminder_every_(reminder_every) {}
 
-  // A connection attempt failed with `error` (the driver's errno). Returns
-  // true when it wrote a line: the first failure, or a reminder.
-  bool unavailable(int error, Clock::time_point now = Clock::now());
+  // A connection attempt that began at `attempt_started` failed with `error`
+  // (the driver's errno). Returns true when it wrote a line: the first
+  // failure, or a reminder. An attempt that began before another thread saw
+  // the database back says nothing new (it only lost the race with the
+  // restart), so it starts no second outage.
+  bool unavailable(int error, Clock::time_point attempt_started, Clock::time_point now = Clock::now());
   // A connection attempt succeeded. Returns true when it ends an outage (the
   // line saying so is db.cpp's db_back, one for the process).
   bool available(Clock::time_point now = Clock::now());
@@ -30,6 +33,7 @@ class DbOutageLog {
   bool down_ = false;
   Clock::time_point down_since_;
   Clock::time_point last_line_;
+  Clock::time_point last_back_{};  // when an outage last ended
 };
 
 }  // namespace kosmo

@@ -110,10 +110,11 @@ DbOutageLog& database_outage() {
 // failover) is simply opened again, without a line; only a server that does
 // not answer is an outage, and DbOutageLog decides whether that is a line.
 bool reconnect(BackgroundWork& work) {
+  const DbOutageLog::Clock::time_point started = DbOutageLog::Clock::now();
   try {
     work.db.reconnect(Connection::ConnectFailures::Quiet);
   } catch (const sql::SQLException& e) {
-    database_outage().unavailable(e.getErrorCode());
+    database_outage().unavailable(e.getErrorCode(), started);
     return false;
   }
   database_outage().available();
