@@ -149,7 +149,7 @@ int admin_purge(const Config& config, Connection& db, const std::vector<std::str
   summary += " rate_limits=" + std::to_string(limits);
   if (!dry_run) {
     Transaction tx(db);
-    audit_system(tx, AuditEvent::AdminAction, "purge", std::nullopt, summary);
+    audit_system(tx, AdminActionOutcome::Purge, std::nullopt, summary);
     tx.commit();
   }
   return 0;

@@ -20,21 +20,21 @@ namespace {
 // What one mail came to, before it is recorded.
 struct Verdict {
   Delivery delivery;
-  std::string_view audit_outcome;  // Failed only: mail_failed's outcome column
+  MailFailedOutcome audit_outcome{};  // Failed only: mail_failed's outcome column
   std::string reason;              // last_error: codes and fixed texts, never an address
   long smtp_code = 0;
   long next_in = 0;  // Retry only: seconds
 };
 
-Verdict failed(std::string_view outcome, std::string reason, long smtp_code = 0) {
+Verdict failed(MailFailedOutcome outcome, std::string reason, long smtp_code = 0) {
   return {Delivery::Failed, outcome, std::move(reason), smtp_code, 0};
 }
 
 Verdict send_and_judge(Mailer& mailer, SmtpSender& smtp, const ClaimedMail& mail) {
   const Config& config = mailer.config;
   // A row whose claim expired after the last attempt was counted (its mailer died).
-  if (mail.attempts > config.mailer_max_attempts) return failed("attempts_exhausted", "attempts exhausted");
-  if (!mail.body) return failed("no_body", "no body");  // already wiped: never send an empty mail
+  if (mail.attempts > config.mailer_max_attempts) return failed(MailFailedOutcome::AttemptsExhausted, "attempts exhausted");
+  if (!mail.body) return failed(MailFailedOutcome::NoBody, "no body");  // already wiped: never send an empty mail
 
   std::string message;
   try {
@@ -43,7 +43,7 @@ Verdict send_and_judge(Mailer& mailer, SmtpSender& smtp, const ClaimedMail& mail
   } catch (const std::invalid_argument& e) {
     // A control character or a broken address in the row: the same row fails
     // the same way every time, so it is not retried. what() names the field only.
-    return failed("invalid_message", std::string("invalid message: ") + e.what());
+    return failed(MailFailedOutcome::InvalidMessage, std::string("invalid message: ") + e.what());
   }
 
   const SmtpResult result = smtp.send(config.mail_from_address, mail.to_address, message);
@@ -51,10 +51,10 @@ Verdict send_and_judge(Mailer& mailer, SmtpSender& smtp, const ClaimedMail& mail
     case SmtpOutcome::Accepted:
       return {Delivery::Sent, {}, {}, result.smtp_code, 0};
     case SmtpOutcome::PermanentFailure:
-      return failed("smtp_rejected", result.reason(), result.smtp_code);
+      return failed(MailFailedOutcome::SmtpRejected, result.reason(), result.smtp_code);
     case SmtpOutcome::TemporaryFailure:
       if (mail.attempts >= config.mailer_max_attempts)
-        return failed("attempts_exhausted", "attempts exhausted, last " + result.reason(), result.smtp_code);
+        return failed(MailFailedOutcome::AttemptsExhausted, "attempts exhausted, last " + result.reason(), result.smtp_code);
       return {Delivery::Retry, {}, result.reason(), result.smtp_code,
               retry_delay_seconds(config, mail.attempts)};
   }
@@ -128,7 +128,7 @@ void log_delivery(const ClaimedMail& mail, const Verdict& verdict, Delivery reco
     case Delivery::Failed:
       log_event(LogLevel::Error, "mail_failed",
                 {{"mail_id", mail_id}, {"kind", mail.kind}, {"attempts", attempts}, {"smtp_code", smtp_code},
-                 {"outcome", std::string(verdict.audit_outcome)}, {"reason", verdict.reason}});
+                 {"outcome", std::string(to_string(verdict.audit_outcome))}, {"reason", verdict.reason}});
       return;
     case Delivery::ClaimLost:
     case Delivery::Unrecorded:

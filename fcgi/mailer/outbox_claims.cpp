@@ -120,12 +120,12 @@ bool record_sent(Connection& db, const ClaimedMail& mail, const std::string& cla
   update.setUInt64(1, mail.mail_id);
   update.setString(2, claimer);
   if (update.executeUpdate() != 1) return false;
-  audit_system(tx, AuditEvent::MailSent, "ok", mail.member_id, audit_detail(mail));
+  audit_system(tx, MailSentOutcome::Ok, mail.member_id, audit_detail(mail));
   tx.commit();
   return true;
 }
 
-bool record_failed(Connection& db, const ClaimedMail& mail, const std::string& claimer, std::string_view outcome,
+bool record_failed(Connection& db, const ClaimedMail& mail, const std::string& claimer, MailFailedOutcome outcome,
                    const std::string& reason) {
   Transaction tx(db);
   sql::PreparedStatement& update = tx.statement(kMarkFailed);
@@ -133,7 +133,7 @@ bool record_failed(Connection& db, const ClaimedMail& mail, const std::string& c
   update.setUInt64(2, mail.mail_id);
   update.setString(3, claimer);
   if (update.executeUpdate() != 1) return false;
-  audit_system(tx, AuditEvent::MailFailed, outcome, mail.member_id, audit_detail(mail));
+  audit_system(tx, outcome, mail.member_id, audit_detail(mail));
   tx.commit();
   return true;
 }

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "audit_outcomes.h"
 #include "db.h"
 
 namespace kosmo {
@@ -35,7 +36,7 @@ std::optional<std::vector<ClaimedMail>> claim_due_mails(Connection& db, const st
 // Each returns false when the row is no longer claimed by `claimer` (its claim
 // expired and another mailer took it): nothing was changed, no audit row.
 bool record_sent(Connection& db, const ClaimedMail& mail, const std::string& claimer);
-bool record_failed(Connection& db, const ClaimedMail& mail, const std::string& claimer, std::string_view outcome,
+bool record_failed(Connection& db, const ClaimedMail& mail, const std::string& claimer, MailFailedOutcome outcome,
                    const std::string& reason);
 bool record_retry(Connection& db, const ClaimedMail& mail, const std::string& claimer, long delay_seconds,
                   const std::string& reason);

@@ -85,7 +85,7 @@ Response redeem(Context& ctx, Transaction& tx, std::string_view token) {
   const TokenState state = redeem_token(tx, token, ctx.config.link_confirm_max_failures);
   const std::optional<std::uint64_t> member =
       state.member_id ? std::optional(state.member_id) : std::nullopt;
-  audit(tx, AuditEvent::TokenRedeem, to_string(state.redemption), member, ctx.request);
+  audit(tx, state.redemption, member, ctx.request);
   switch (state.redemption) {
     case Redemption::Granted:
       issue_grant(tx, ctx, state.member_id, state.token_id);  // D5
@@ -112,8 +112,7 @@ Response redeem_with_birth_date(Context& ctx, std::string_view token) {
   Transaction tx(ctx.db);
   const TokenState state = look_up_token(tx, token, max_failures);
   if (state.redemption != Redemption::Granted) {
-    audit(tx, AuditEvent::TokenRedeem, to_string(state.redemption),
-          state.member_id ? std::optional(state.member_id) : std::nullopt, ctx.request);
+    audit(tx, state.redemption, state.member_id ? std::optional(state.member_id) : std::nullopt, ctx.request);
     tx.commit();
     return show_invalid(ctx, state.redemption);
   }

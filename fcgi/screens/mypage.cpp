@@ -43,7 +43,7 @@ Response logout(Context& ctx) {
   Transaction tx(ctx.db);
   if (const std::optional<MemberSession> session = current_session(tx, ctx)) {
     end_session(tx, *session, "logout");
-    audit(tx, AuditEvent::Logout, "ok", session->member_id, ctx.request);
+    audit(tx, LogoutOutcome::Ok, session->member_id, ctx.request);
   }
   tx.commit();
   ctx.set_cookies.push_back(clear_cookie_header(kSessionCookie));

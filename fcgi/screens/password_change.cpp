@@ -81,7 +81,7 @@ Response submit(Context& ctx) {
   const bool current_ok = member && member->password_hash &&
                           verify_password(current, *member->password_hash) != PasswordCheck::Mismatch;
   if (!current_ok) {
-    audit(tx, AuditEvent::PasswordChangeFailed, "wrong_current_password", session->member_id, ctx.request);
+    audit(tx, PasswordChangeFailedOutcome::WrongCurrentPassword, session->member_id, ctx.request);
     tx.commit();
     dict.ShowSection("ERR_CURRENT_WRONG");
     return render_form(ctx, dict, *session);
@@ -100,7 +100,7 @@ Response submit(Context& ctx) {
     mail.SetValue("CHANGED_AT", database_now_jst(tx));
     enqueue_mail(tx, ctx.config, MailKind::PasswordChanged, member->member_id, *member->email, mail);  // D9
   }
-  audit(tx, AuditEvent::PasswordChanged, session->password_is_temporary ? "from_temporary" : "ok",
+  audit(tx, session->password_is_temporary ? PasswordChangedOutcome::FromTemporary : PasswordChangedOutcome::Ok,
         member->member_id, ctx.request);
   tx.commit();
   return Response::see_other("/mypage?changed=1");

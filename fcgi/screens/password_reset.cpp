@@ -42,10 +42,9 @@ std::string_view refusal_section(GrantStatus status) {
   return "NO_GRANT";
 }
 
-Response refuse_and_audit(Context& ctx, Transaction& tx, const Grant& grant, std::string_view outcome,
+Response refuse_and_audit(Context& ctx, Transaction& tx, const Grant& grant, PasswordInitializedOutcome outcome,
                           std::string_view section) {
-  audit(tx, AuditEvent::PasswordInitialized, outcome,
-        grant.member_id ? std::optional(grant.member_id) : std::nullopt, ctx.request);
+  audit(tx, outcome, grant.member_id ? std::optional(grant.member_id) : std::nullopt, ctx.request);
   tx.commit();
   return refuse(ctx, section);
 }
@@ -65,19 +64,20 @@ Response initialise(Context& ctx) {
   switch (grant.status) {
     case GrantStatus::Active: break;
     case GrantStatus::ResetUsed:
+      return refuse_and_audit(ctx, tx, grant, PasswordInitializedOutcome::RefusedResetUsed, refusal_section(grant.status));
     case GrantStatus::Expired:
+      return refuse_and_audit(ctx, tx, grant, PasswordInitializedOutcome::RefusedExpired, refusal_section(grant.status));
     case GrantStatus::Missing:
-      return refuse_and_audit(ctx, tx, grant, "refused_" + std::string(to_string(grant.status)),
-                              refusal_section(grant.status));
+      return refuse_and_audit(ctx, tx, grant, PasswordInitializedOutcome::RefusedMissing, refusal_section(grant.status));
   }
   // Checked before the claim: a member who cannot receive the temporary
   // password must keep the password they have.
   const std::optional<Member> member = find_member_by_id(tx, grant.member_id);
   if (!member || !member->email || member->is_disabled)
-    return refuse_and_audit(ctx, tx, grant, "refused_not_eligible", "NOT_POSSIBLE");
+    return refuse_and_audit(ctx, tx, grant, PasswordInitializedOutcome::RefusedNotEligible, "NOT_POSSIBLE");
   // Two presses (two tabs) at once: exactly one claims the grant (D5).
   if (!claim_grant_for_reset(tx, grant))
-    return refuse_and_audit(ctx, tx, grant, "refused_reset_used", "ALREADY_USED");
+    return refuse_and_audit(ctx, tx, grant, PasswordInitializedOutcome::RefusedResetUsed, "ALREADY_USED");
 
   const std::string temporary = generate_temporary_password();  // D6: 12 characters, no look-alikes
   // R10: the current password stops working with this commit; R11: the
@@ -85,7 +85,7 @@ Response initialise(Context& ctx) {
   store_password(tx, member->member_id, hash_password(temporary), true, ctx.config.temp_password_ttl);
   end_member_sessions(tx, member->member_id, "", "password_initialized");  // D6
   queue_temporary_password(tx, ctx.config, *member, temporary);  // to the stored address (R10)
-  audit(tx, AuditEvent::PasswordInitialized, "ok", member->member_id, ctx.request);
+  audit(tx, PasswordInitializedOutcome::Ok, member->member_id, ctx.request);
   tx.commit();
   return Response::see_other("/password-reset");  // POST -> 303 -> GET: a reload sends nothing twice
 }

@@ -71,6 +71,12 @@ AuditWrite try_audit(Transaction& tx, Outcome outcome, std::optional<std::uint64
   return try_audit(tx, audit_event_of(outcome), to_string(outcome), member_id, request, detail);
 }
 
+template <AuditOutcome Outcome>
+void audit_system(Transaction& tx, Outcome outcome, std::optional<std::uint64_t> member_id,
+                  std::string_view detail = {}) {
+  audit_system(tx, audit_event_of(outcome), to_string(outcome), member_id, detail);
+}
+
 // How many events of a kind (and outcome, when not empty) were recorded,
 // for the metrics page: uses idx_audit_events_event.
 std::uint64_t count_audit_events(Transaction& tx, AuditEvent event, std::string_view outcome = {});

@@ -1,7 +1,9 @@
-// audit_outcomes: the outcomes of the login audit events as types (issue 12
-// item 4), one enum per event, shared by the code that writes the rows
-// (login.cpp) and the code that counts them (metrics.cpp), so neither spells
-// "lockout_started" by hand. The strings are the audit_events.outcome values
+// audit_outcomes: the outcomes of the audit events as types (issue 12 item
+// 4), one enum per event, shared by the code that writes the rows (the
+// screens, the mailer, kosmo-admin) and the code that counts them
+// (metrics.cpp), so neither spells "lockout_started" by hand. The two
+// outcomes of the recovery flow are its own enums, Redemption (tokens.h) and
+// IdentityOutcome (identity.h), which name their event there. The strings are the audit_events.outcome values
 // (D8); changing one changes stored data.
 #pragma once
 
@@ -16,18 +18,51 @@ enum class AuditEvent;
 enum class LoginSucceededOutcome { Ok, TemporaryPassword };  // R11
 enum class LoginFailedOutcome { WrongPassword, UnknownLoginId, Disabled, NoPassword, TemporaryPasswordExpired };
 enum class LoginLockedOutcome { Refused, LockoutStarted };  // D7
+enum class LogoutOutcome { Ok };
+enum class SessionExpiredOutcome { Idle, Absolute, Disabled };
+enum class PasswordChangedOutcome { Ok, FromTemporary };  // D9, R11
+enum class PasswordChangeFailedOutcome { WrongCurrentPassword };
+// R10, D5: the grant's state when 「パスワード初期化」 was refused, or Ok.
+enum class PasswordInitializedOutcome { Ok, RefusedMissing, RefusedExpired, RefusedResetUsed, RefusedNotEligible };
+enum class MailSentOutcome { Ok };  // D11
+enum class MailFailedOutcome { AttemptsExhausted, NoBody, InvalidMessage, SmtpRejected };
+enum class AdminActionOutcome { MemberUnlocked, MemberDisabled, MemberEnabled, OutboxRetry, Purge };
 
 std::string_view to_string(LoginSucceededOutcome outcome);
 std::string_view to_string(LoginFailedOutcome outcome);
 std::string_view to_string(LoginLockedOutcome outcome);
+std::string_view to_string(LogoutOutcome outcome);
+std::string_view to_string(SessionExpiredOutcome outcome);
+std::string_view to_string(PasswordChangedOutcome outcome);
+std::string_view to_string(PasswordChangeFailedOutcome outcome);
+std::string_view to_string(PasswordInitializedOutcome outcome);
+std::string_view to_string(MailSentOutcome outcome);
+std::string_view to_string(MailFailedOutcome outcome);
+std::string_view to_string(AdminActionOutcome outcome);
 std::ostream& operator<<(std::ostream& out, LoginSucceededOutcome outcome);
 std::ostream& operator<<(std::ostream& out, LoginFailedOutcome outcome);
 std::ostream& operator<<(std::ostream& out, LoginLockedOutcome outcome);
+std::ostream& operator<<(std::ostream& out, LogoutOutcome outcome);
+std::ostream& operator<<(std::ostream& out, SessionExpiredOutcome outcome);
+std::ostream& operator<<(std::ostream& out, PasswordChangedOutcome outcome);
+std::ostream& operator<<(std::ostream& out, PasswordChangeFailedOutcome outcome);
+std::ostream& operator<<(std::ostream& out, PasswordInitializedOutcome outcome);
+std::ostream& operator<<(std::ostream& out, MailSentOutcome outcome);
+std::ostream& operator<<(std::ostream& out, MailFailedOutcome outcome);
+std::ostream& operator<<(std::ostream& out, AdminActionOutcome outcome);
 
 // The event each outcome belongs to.
 AuditEvent audit_event_of(LoginSucceededOutcome);
 AuditEvent audit_event_of(LoginFailedOutcome);
 AuditEvent audit_event_of(LoginLockedOutcome);
+AuditEvent audit_event_of(LogoutOutcome);
+AuditEvent audit_event_of(SessionExpiredOutcome);
+AuditEvent audit_event_of(PasswordChangedOutcome);
+AuditEvent audit_event_of(PasswordChangeFailedOutcome);
+AuditEvent audit_event_of(PasswordInitializedOutcome);
+AuditEvent audit_event_of(MailSentOutcome);
+AuditEvent audit_event_of(MailFailedOutcome);
+AuditEvent audit_event_of(AdminActionOutcome);
 
 template <typename Outcome>
 concept AuditOutcome = requires(Outcome outcome) {

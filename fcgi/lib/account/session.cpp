@@ -60,10 +60,12 @@ std::optional<MemberSession> current_session(Transaction& tx, Context& ctx) {
   rows.reset();
 
   if (disabled || idle > ctx.config.session_idle_timeout || age > ctx.config.session_absolute_timeout) {
-    const std::string_view reason = disabled ? "disabled" : idle > ctx.config.session_idle_timeout ? "idle" : "absolute";
-    end_session(tx, session, reason);
+    const SessionExpiredOutcome reason = disabled                                  ? SessionExpiredOutcome::Disabled
+                                       : idle > ctx.config.session_idle_timeout ? SessionExpiredOutcome::Idle
+                                                                                : SessionExpiredOutcome::Absolute;
+    end_session(tx, session, to_string(reason));
     ctx.set_cookies.push_back(clear_cookie_header(kSessionCookie));
-    audit(tx, AuditEvent::SessionExpired, reason, session.member_id, ctx.request);
+    audit(tx, reason, session.member_id, ctx.request);
     return std::nullopt;
   }
   if (idle >= kTouchAfterSeconds) {

@@ -118,6 +118,7 @@ std::string_view to_string(IdentityOutcome outcome) {
 }
 
 std::ostream& operator<<(std::ostream& out, IdentityOutcome outcome) { return out << to_string(outcome); }
+AuditEvent audit_event_of(IdentityOutcome) { return AuditEvent::IdentityCheck; }
 
 IdentityMatch match_identity(const std::vector<Member>& candidates, std::string_view typed_email) {
   if (candidates.empty()) return {IdentityOutcome::NoMatch, std::nullopt, "no_card_match"};

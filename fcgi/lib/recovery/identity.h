@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "audit.h"
 #include "http.h"
 #include "members.h"
 
@@ -61,6 +62,8 @@ enum class IdentityOutcome {
 };
 std::string_view to_string(IdentityOutcome outcome);
 std::ostream& operator<<(std::ostream& out, IdentityOutcome outcome);
+// Its audit event (audit_outcomes.h): audit(tx, outcome, ...) writes identity_check.
+AuditEvent audit_event_of(IdentityOutcome outcome);
 
 struct IdentityMatch {
   IdentityOutcome outcome = IdentityOutcome::NoMatch;

@@ -41,8 +41,8 @@ IdentityOutcome check_identity(Transaction& tx, const Config& config, const Queu
   }
   // D18: a refused audit row must not undo the D7 counts, the token and the
   // mail, nor make the row a fault: try_audit undoes only the refused row.
-  try_audit(tx, AuditEvent::IdentityCheck, to_string(match.outcome),
-            match.member ? std::optional(match.member->member_id) : std::nullopt, queued.origin, match.detail);
+  try_audit(tx, match.outcome, match.member ? std::optional(match.member->member_id) : std::nullopt, queued.origin,
+            match.detail);
   return match.outcome;
 }
 

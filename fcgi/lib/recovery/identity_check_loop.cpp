@@ -62,7 +62,7 @@ void set_aside(BackgroundWork& work, const QueuedIdentity& queued, const std::st
   const std::optional<std::string> audit_fault = fault_of([&] {
     Transaction tx(work.db);
     if (set_identity_aside(tx, queued.queue_id, failure))
-      audit(tx, AuditEvent::IdentityCheck, to_string(IdentityOutcome::Fault), std::nullopt, known,
+      audit(tx, IdentityOutcome::Fault, std::nullopt, known,
             "queue_id=" + queue_id + " " + failure);
     tx.commit();
   });

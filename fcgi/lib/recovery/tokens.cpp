@@ -78,6 +78,7 @@ std::string_view to_string(Redemption redemption) {
 }
 
 std::ostream& operator<<(std::ostream& out, Redemption redemption) { return out << to_string(redemption); }
+AuditEvent audit_event_of(Redemption) { return AuditEvent::TokenRedeem; }
 
 IssuedToken issue_id_notice_token(Transaction& tx, std::uint64_t member_id, int ttl_seconds) {
   // Two identity checks of one member at once queue here, so the later one

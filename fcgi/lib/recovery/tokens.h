@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "audit.h"
 #include "db.h"
 
 namespace kosmo {
@@ -36,6 +37,8 @@ enum class Redemption {
 };
 std::string_view to_string(Redemption redemption);
 std::ostream& operator<<(std::ostream& out, Redemption redemption);
+// Its audit event (audit_outcomes.h): audit(tx, redemption, ...) writes token_redeem.
+AuditEvent audit_event_of(Redemption redemption);
 
 struct TokenState {
   Redemption redemption = Redemption::Unknown;
