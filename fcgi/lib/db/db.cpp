@@ -50,9 +50,11 @@ bool is_galera_node(sql::Statement& plain) {
 // database is back, for the whole process.
 class ConnectGate {
  public:
+  // Refuses only while the database is away: with it up, threads connect
+  // side by side (a refusal then read as an outage that was none).
   bool enter() {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (connecting_ || std::chrono::steady_clock::now() < retry_after_) return false;
+    if (was_down_ && (connecting_ || std::chrono::steady_clock::now() < retry_after_)) return false;
     connecting_ = true;
     started_ = std::chrono::steady_clock::now();
     return true;
@@ -64,10 +66,13 @@ class ConnectGate {
     connecting_ = false;
     was_down_ = true;
   }
-  // True for the first success after a failure.
+  // True for the first success after a failure. The pause a failure set
+  // ends with it: a database that answers is tried at once by every thread
+  // (a stale pause refused their connects with 2002 right after db_back).
   bool succeeded() {
     std::lock_guard<std::mutex> lock(mutex_);
     connecting_ = false;
+    retry_after_ = {};
     return std::exchange(was_down_, false);
   }
 
