@@ -26,7 +26,9 @@ enum class PasswordChangeFailedOutcome { WrongCurrentPassword };
 enum class PasswordInitializedOutcome { Ok, RefusedMissing, RefusedExpired, RefusedResetUsed, RefusedNotEligible };
 enum class MailSentOutcome { Ok };  // D11
 enum class MailFailedOutcome { AttemptsExhausted, NoBody, InvalidMessage, SmtpRejected };
-enum class AdminActionOutcome { MemberUnlocked, MemberDisabled, MemberEnabled, OutboxRetry, Purge };
+// InitialPasswordIssued: member issue-initial gave the member a letter's
+// temporary password (D17); the row never holds the password.
+enum class AdminActionOutcome { MemberUnlocked, MemberDisabled, MemberEnabled, OutboxRetry, Purge, InitialPasswordIssued };
 
 std::string_view to_string(LoginSucceededOutcome outcome);
 std::string_view to_string(LoginFailedOutcome outcome);
