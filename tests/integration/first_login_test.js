@@ -68,6 +68,69 @@ function memberState(member) {
   return sql(`SELECT password_hash, password_is_temporary, password_changed_at FROM members WHERE member_id = ${member.member_id}`)[0];
 }
 
+test('D17, R11: the letter\'s password logs in, forces 初回設定（1/2）パスワード変更, then 303 to /email?setup=1 when no address is registered', async () => {
+  const member = letterMember({ email: null });
+  const client = new Client();
+  const login = await client.login(member);
+  assert.equal(login.status, 303);
+  assert.equal(login.location, '/password');
+  assert.equal((await client.get('/mypage')).location, '/password', 'nothing before the change (R11)');
+  const form = await client.get('/password');
+  assert.equal(form.status, 200);
+  assert.match(form.text, SETUP_HEADING);
+  assert.match(form.text, /<title>初回設定（1\/2）パスワード変更 \| KOSMO Communication Web<\/title>/);
+  assert.match(form.text, /はじめてのログインです。/);
+  // A refused try keeps the step's heading.
+  const refused = await changePassword(client, member.password, 'short');
+  assert.equal(refused.status, 200);
+  assert.match(refused.text, SETUP_HEADING);
+
+  const changed = await changePassword(client, member.password, `first own password ${member.login_id}`);
+  assert.equal(changed.status, 303);
+  assert.equal(changed.location, '/email?setup=1');
+  assert.equal(sqlValue(`SELECT password_is_temporary FROM members WHERE member_id = ${member.member_id}`), '0');
+  // 「あとで登録する」 leads on to マイページ, which now opens.
+  assert.equal((await client.get('/mypage')).status, 200);
+});
+
+test('D17: with an address the insurer supplied, the first login\'s change leads to マイページ', async () => {
+  const member = letterMember();
+  const client = new Client();
+  assert.equal((await client.login(member)).location, '/password');
+  assert.match((await client.get('/password')).text, SETUP_HEADING);
+  const changed = await changePassword(client, member.password, `first own password ${member.login_id}`);
+  assert.equal(changed.status, 303);
+  assert.equal(changed.location, '/mypage?changed=1');
+});
+
+test('D17: a forced change after an earlier login is no 初回設定 (a temporary password from 「パスワード初期化」)', async () => {
+  const member = createMember({ temporary: true });  // logged in before (R1 ア)
+  const client = new Client();
+  assert.equal((await client.login(member)).location, '/password');
+  const form = await client.get('/password');
+  assert.match(form.text, /<h1>パスワード変更<\/h1>/);
+  assert.doesNotMatch(form.text, /初回設定/);
+  assert.match(form.text, /仮パスワードでログインしています。/);
+});
+
+test('D17 (カ): マイページ says why an address matters and links 「メールアドレスを登録する」 to /email while none is registered, and not once one is', async () => {
+  const without = createMember({ email: null });
+  const client = new Client();
+  assert.equal((await client.login(without)).status, 303);
+  const page = await client.get('/mypage');
+  assert.equal(page.status, 200);
+  assert.match(page.text, /<a href="\/email">メールアドレスを登録する<\/a>/);
+  assert.match(page.text, /ログインIDやパスワードを忘れたときに、メールで再通知や仮パスワードの発行を受けることができません。/);
+
+  const withAddress = createMember();
+  const other = new Client();
+  assert.equal((await other.login(withAddress)).status, 303);
+  const registered = await other.get('/mypage');
+  assert.equal(registered.status, 200);
+  assert.doesNotMatch(registered.text, /メールアドレスを登録する/);
+  assert.doesNotMatch(registered.text, /メールアドレスが登録されていません/);
+});
+
 test('D17: issue-initial writes a new 0600 UTF-8 CSV, one audit row per member, a D6 password valid temp_password.initial_ttl', async () => {
   const member = createMember({ logged_in: false, email: null });
   sql(`UPDATE members SET display_name = '山田 花子' WHERE member_id = ${member.member_id}`);
