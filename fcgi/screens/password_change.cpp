@@ -34,8 +34,15 @@ std::string_view problem_section(PasswordProblem problem) {
   return "ERR_NEW_INVALID";
 }
 
-Response render_form(Context& ctx, ctemplate::TemplateDictionary& dict, const MemberSession& session) {
-  if (session.password_is_temporary) dict.ShowSection("FORCED");
+// A forced change (R11) has nowhere to go back to; a chosen one offers
+// 「マイページへ戻る」 (issue 15 item 8).
+Response render_form(Context& ctx, ctemplate::TemplateDictionary& dict, const MemberSession& session,
+                     int error_count = 0) {
+  dict.ShowSection(session.password_is_temporary ? "FORCED" : "NOT_FORCED");
+  if (error_count > 0) {
+    dict.ShowSection("HAS_ERRORS");  // the title and the summary (issue 15 items 3, 5)
+    dict.SetIntValue("ERROR_COUNT", error_count);
+  }
   return render_page(ctx, "password_change.tpl", dict);
 }
 
@@ -74,7 +81,7 @@ Response submit(Context& ctx) {
   if (confirmation.empty()) dict.ShowSection("ERR_CONFIRM_REQUIRED");
   if (current.empty() || fresh.empty() || confirmation.empty()) {
     tx.commit();
-    return render_form(ctx, dict, *session);
+    return render_form(ctx, dict, *session, int{current.empty()} + int{fresh.empty()} + int{confirmation.empty()});
   }
 
   const std::optional<Member> member = find_member_by_id(tx, session->member_id);
@@ -84,12 +91,12 @@ Response submit(Context& ctx) {
     audit(tx, PasswordChangeFailedOutcome::WrongCurrentPassword, session->member_id, ctx.request);
     tx.commit();
     dict.ShowSection("ERR_CURRENT_WRONG");
-    return render_form(ctx, dict, *session);
+    return render_form(ctx, dict, *session, 1);
   }
   if (const auto problem = check_new_password(current, fresh, confirmation, member->login_id)) {
     tx.commit();
     dict.ShowSection(std::string(*problem));
-    return render_form(ctx, dict, *session);
+    return render_form(ctx, dict, *session, 1);
   }
 
   store_password(tx, member->member_id, hash_password(fresh), false, 0);
