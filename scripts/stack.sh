@@ -249,10 +249,18 @@ stack_prepare() {
       "db.user = kosmo" \
       "secrets_file = $_SECRETS" \
       "mail.from_address = no-reply@kosmoweb.jp" \
-      "mail.from_name = KOSMO Communication Web" \
+      "mail.from_name = サンプル健康保険組合" \
       "mail.sending_domain = kosmoweb.jp" \
       "smtp.url = smtp://127.0.0.1:$KOSMO_SMTP_PORT" \
-      "smtp.starttls = off"
+      "smtp.starttls = off" \
+      "# The sample society of the local stack (README, Configuration: society.*)." \
+      "society.name = サンプル健康保険組合" \
+      "society.logo = /static/sample-society-logo.svg" \
+      "society.contact_name = サンプル健康保険組合 適用グループ" \
+      "society.contact_phone = 03-0000-0000" \
+      "society.contact_hours = 平日 9時〜17時（土日祝日・年末年始を除く）" \
+      "society.privacy_url = /static/sample-privacy.html" \
+      "society.help_url = /static/sample-help.html"
     if [ -n "${KOSMO_EXTRA_CONFIG:-}" ]; then
       printf '%s\n' "# KOSMO_EXTRA_CONFIG" "$KOSMO_EXTRA_CONFIG"
     fi

@@ -3,7 +3,7 @@
 <html lang="ja">
 <head>
 {{>HEAD}}
-<title>エラー | KOSMO Communication Web</title>
+<title>エラー | {{SITE_TITLE}}</title>
 </head>
 <body>
 {{>BANNER}}

@@ -3,30 +3,30 @@
 <html lang="ja">
 <head>
 {{>HEAD}}
-<title>ログインID再通知 | KOSMO Communication Web</title>
+<title>ログインID再通知 | {{SITE_TITLE}}</title>
 </head>
 <body>
 {{>BANNER}}
 <main id="main">
+{{>STEPS}}
 <h1>ログインID再通知</h1>
 <p>あなたのログインIDは下記になります。</p>
 <table class="login-id">
 <tr><th scope="row">あなたのID</th><td id="login-id">{{LOGIN_ID}}</td></tr>
 </table>
-{{#CAN_RESET}}<p>あわせてパスワードを初期化したい場合は、パスワードを初期化ボタンを押してください。</p>{{/CAN_RESET}}
-{{#RESET_DONE}}<p class="notice" role="status">パスワードは初期化済みです。登録済みのメールアドレスに送信した仮パスワードでログインしてください。</p>{{/RESET_DONE}}
+{{#CAN_RESET}}<p>あわせてパスワードを初期化したい場合は、「パスワード初期化」ボタンを押してください。次の画面で内容をご確認いただいてから初期化します。</p>{{/CAN_RESET}}
+{{#RESET_DONE}}<p class="notice" role="status">パスワードは初期化済みです。登録済みのメールアドレスにお送りした仮パスワードでログインしてください。</p>{{/RESET_DONE}}
 <div class="actions">
-{{#CAN_RESET}}
-<form method="post" action="/password-reset">
-<input type="hidden" name="csrf" value="{{CSRF_TOKEN}}">
-<button type="submit">パスワード初期化</button>
-</form>
-{{/CAN_RESET}}
 <form method="get" action="/login">
 <button type="submit">ログイン画面へ</button>
 </form>
+{{#CAN_RESET}}
+<form method="get" action="/password-reset">
+<button type="submit" class="secondary">パスワード初期化</button>
+</form>
+{{/CAN_RESET}}
 </div>
-<p>パスワードも失念した場合、「パスワード初期化」をクリックしてください。ログインする場合は、「ログイン画面へ」をクリックしてください。</p>
+{{#RESET_DONE}}<p>ログインする場合は、「ログイン画面へ」を押し、仮パスワードでログインしてください。</p>{{/RESET_DONE}}
 </main>
 {{>FOOT}}
 </body>

@@ -3,7 +3,7 @@
 <html lang="ja">
 <head>
 {{>HEAD}}
-<title>URL無効通知 | KOSMO Communication Web</title>
+<title>URL無効通知 | {{SITE_TITLE}}</title>
 </head>
 <body>
 {{>BANNER}}
@@ -24,7 +24,7 @@
 <p>URLの有効期限が切れています（有効期限はメール送信から{{#TOKEN_TTL_IN_HOURS}}{{TOKEN_TTL_HOURS}}時間{{/TOKEN_TTL_IN_HOURS}}{{#TOKEN_TTL_IN_MINUTES}}{{TOKEN_TTL_MINUTES}}分{{/TOKEN_TTL_IN_MINUTES}}です）。</p>
 {{/CAUSE_EXPIRED}}
 {{#CAUSE_GRANT_GONE}}
-<p>ログインIDの表示期限（{{#GRANT_TTL_IN_HOURS}}{{GRANT_TTL_HOURS}}時間{{/GRANT_TTL_IN_HOURS}}{{#GRANT_TTL_IN_MINUTES}}{{GRANT_TTL_MINUTES}}分{{/GRANT_TTL_IN_MINUTES}}）が過ぎたか、この画面を表示できるブラウザではありません。</p>
+<p>ログインIDを表示できる時間（「ログインIDを表示する」を押してから{{#GRANT_TTL_IN_HOURS}}{{GRANT_TTL_HOURS}}時間{{/GRANT_TTL_IN_HOURS}}{{#GRANT_TTL_IN_MINUTES}}{{GRANT_TTL_MINUTES}}分{{/GRANT_TTL_IN_MINUTES}}）が過ぎたか、メールのURLを開いたときとは別のブラウザやアプリでこの画面を開いています。ログインIDは、メールのURLを開いたブラウザでのみ、その時間内に表示できます。</p>
 {{/CAUSE_GRANT_GONE}}
 {{#CAUSE_UNKNOWN}}
 <p>ログインID再通知のお知らせ（メール）のURLを開いて「URL無効通知画面」が表示された場合は、下記のことが考えられます。</p>
@@ -36,14 +36,14 @@
 </ol>
 <p>URLが途中で切れていないかもご確認ください。</p>
 {{/CAUSE_UNKNOWN}}
-<p>「閉じる」をクリックしてブラウザを閉じたのち、本人確認情報入力画面からログインID再通知メールを送信してください。</p>
+<p>ログインIDを確認するには、本人確認情報入力画面からもう一度ログインID再通知メールを送信し、新しいメールのURLを開いてください。このページは、そのまま閉じてかまいません。</p>
 <div class="actions">
-<form method="get" action="/login">
-<button type="submit">閉じる</button>
+<form method="get" action="/forgot-id">
+<button type="submit">本人確認情報入力画面へ</button>
 </form>
 </div>
 <ul class="links">
-<li><a href="/forgot-id">本人確認情報入力画面へ</a></li>
+<li><a href="/login">ログイン画面へ</a></li>
 </ul>
 </main>
 {{>FOOT}}

@@ -3,7 +3,7 @@
 <html lang="ja">
 <head>
 {{>HEAD}}
-<title>マイページ | KOSMO Communication Web</title>
+<title>マイページ | {{SITE_TITLE}}</title>
 </head>
 <body>
 {{>BANNER}}
@@ -22,7 +22,7 @@
 {{#HAS_EMAIL}}<dd>{{EMAIL}}</dd>{{/HAS_EMAIL}}
 {{#NO_EMAIL}}<dd>登録されていません</dd>{{/NO_EMAIL}}
 <dt>前回のログイン</dt>
-{{#HAS_PREVIOUS_LOGIN}}<dd>{{PREVIOUS_LOGIN}}（日本時間）</dd>{{/HAS_PREVIOUS_LOGIN}}
+{{#HAS_PREVIOUS_LOGIN}}<dd>{{PREVIOUS_LOGIN}}</dd>{{/HAS_PREVIOUS_LOGIN}}
 {{#FIRST_LOGIN}}<dd>今回が初めてのログインです</dd>{{/FIRST_LOGIN}}
 </dl>
 <ul class="links">

@@ -14,11 +14,13 @@
 
 #include "audit.h"
 #include "birth_date.h"
+#include "birth_date_message.h"
 #include "crypto.h"
 #include "duration.h"
 #include "form.h"
 #include "grants.h"
 #include "members.h"
+#include "page.h"
 #include "screen.h"
 #include "tokens.h"
 
@@ -30,6 +32,8 @@ constexpr std::string_view kTokenParameter = "t";
 // the cause, and one status for all causes keeps scanners and monitoring from
 // reading success into it (R9, D3).
 constexpr int kInvalidStatus = 410;
+// ログインID表示, the third of 本人確認 → メール送信 → ログインID表示 → パスワード初期化.
+constexpr int kIdStep = 3;
 
 std::string_view cause_section(Redemption redemption) {
   switch (redemption) {
@@ -63,13 +67,17 @@ enum class BirthDateEntry { Missing, Malformed, Wrong };
 Response show_confirm(Context& ctx, std::string_view token, std::optional<BirthDateEntry> entry = std::nullopt,
                       int remaining_tries = 0) {
   ctemplate::TemplateDictionary dict("id_notice_confirm");
+  show_steps(dict, StepFlow::Recovery, kIdStep);
   dict.SetValue("TOKEN", std::string(token));
   if (ctx.config.link_confirm == LinkConfirm::BirthDate) dict.ShowSection("ASK_BIRTH_DATE");
   if (entry) {
     dict.ShowSection("ERR_BIRTH_DATE");
+    dict.ShowSection("HAS_ERRORS");  // 「エラー: 」 in the title, the summary (issue 15 items 3, 5)
     switch (*entry) {
       case BirthDateEntry::Missing: dict.ShowSection("ERR_BIRTH_DATE_MISSING"); break;
-      case BirthDateEntry::Malformed: dict.ShowSection("ERR_BIRTH_DATE_MALFORMED"); break;
+      case BirthDateEntry::Malformed:
+        show_birth_date_problem(dict, read_typed_birth_date(ctx.request.form_value("birth_date")));
+        break;
       case BirthDateEntry::Wrong:
         dict.ShowSection("ERR_BIRTH_DATE_WRONG");
         dict.SetIntValue("REMAINING_TRIES", remaining_tries);
@@ -167,6 +175,7 @@ Response show_login_id(Context& ctx) {
     return show_invalid(ctx, "CAUSE_GRANT_GONE");
   }
   ctemplate::TemplateDictionary dict("id_notice");
+  show_steps(dict, StepFlow::Recovery, kIdStep);
   dict.SetValue("LOGIN_ID", member->login_id);
   dict.ShowSection(grant.status == GrantStatus::Active ? "CAN_RESET" : "RESET_DONE");
   return render_page(ctx, "id_notice.tpl", dict);

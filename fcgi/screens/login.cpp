@@ -31,12 +31,14 @@ Response show_form(Context& ctx) {
 
 Response show_failure(Context& ctx, ctemplate::TemplateDictionary& dict) {
   dict.ShowSection("LOGIN_FAILED");
+  dict.ShowSection("HAS_ERRORS");  // 「エラー: 」 in the title (issue 15 item 3)
   return render_page(ctx, "login.tpl", dict);
 }
 
 // D7: one page for a locked ID, an unknown ID and a busy address alike.
 Response show_locked(Context& ctx, ctemplate::TemplateDictionary& dict, const LoginLock& lock) {
   dict.ShowSection("LOGIN_LOCKED");
+  dict.ShowSection("HAS_ERRORS");
   dict.SetIntValue("WAIT_MINUTES", (lock.retry_after_seconds + 59) / 60);
   Response response = render_page(ctx, "login.tpl", dict, 429);
   response.header("Retry-After", std::to_string(lock.retry_after_seconds));
@@ -62,7 +64,13 @@ Response submit(Context& ctx) {
   dict.SetValue("LOGIN_ID", login_id);
   if (login_id.empty()) dict.ShowSection("ERR_LOGIN_ID");
   if (password.empty()) dict.ShowSection("ERR_PASSWORD");
-  if (login_id.empty() || password.empty()) return render_page(ctx, "login.tpl", dict);
+  if (login_id.empty() || password.empty()) {
+    // The summary at the top links to each empty field (issue 15 item 5).
+    dict.ShowSection("HAS_ERRORS");
+    dict.ShowSection("HAS_FIELD_ERRORS");
+    dict.SetIntValue("ERROR_COUNT", (login_id.empty() ? 1 : 0) + (password.empty() ? 1 : 0));
+    return render_page(ctx, "login.tpl", dict);
+  }
 
   const std::string& client_ip = ctx.request.remote_addr;
   Transaction tx(ctx.db);

@@ -11,6 +11,7 @@
 #include "audit.h"
 #include "members.h"
 #include "outbox.h"
+#include "page.h"
 #include "password.h"
 #include "screen.h"
 #include "session.h"
@@ -43,10 +44,21 @@ bool is_first_login(const MemberSession& session, const std::optional<Member>& m
   return session.password_is_temporary && member && !member->previous_login_jst;
 }
 
+// A forced change (R11) has nowhere to go back to; a chosen one offers
+// 「マイページへ戻る」 (issue 15 item 8). The first login shows step 1 of
+// 初回設定 (D17, issue 15 item 3).
 Response render_form(Context& ctx, ctemplate::TemplateDictionary& dict, const MemberSession& session,
-                     const std::optional<Member>& member) {
-  if (is_first_login(session, member)) dict.ShowSection("FIRST_LOGIN");
-  else if (session.password_is_temporary) dict.ShowSection("FORCED");
+                     const std::optional<Member>& member, int error_count = 0) {
+  if (is_first_login(session, member)) {
+    dict.ShowSection("FIRST_LOGIN");
+    show_steps(dict, StepFlow::FirstSetup, 1);
+  } else {
+    dict.ShowSection(session.password_is_temporary ? "FORCED" : "NOT_FORCED");
+  }
+  if (error_count > 0) {
+    dict.ShowSection("HAS_ERRORS");  // the title and the summary (issue 15 items 3, 5)
+    dict.SetIntValue("ERROR_COUNT", error_count);
+  }
   return render_page(ctx, "password_change.tpl", dict);
 }
 
@@ -100,7 +112,7 @@ Response submit(Context& ctx) {
   if (confirmation.empty()) dict.ShowSection("ERR_CONFIRM_REQUIRED");
   if (current.empty() || fresh.empty() || confirmation.empty()) {
     tx.commit();
-    return render_form(ctx, dict, *session, member);
+    return render_form(ctx, dict, *session, member, int{current.empty()} + int{fresh.empty()} + int{confirmation.empty()});
   }
 
   const bool current_ok = member && member->password_hash &&
@@ -109,12 +121,12 @@ Response submit(Context& ctx) {
     audit(tx, PasswordChangeFailedOutcome::WrongCurrentPassword, session->member_id, ctx.request);
     tx.commit();
     dict.ShowSection("ERR_CURRENT_WRONG");
-    return render_form(ctx, dict, *session, member);
+    return render_form(ctx, dict, *session, member, 1);
   }
   if (const auto problem = check_new_password(current, fresh, confirmation, member->login_id)) {
     tx.commit();
     dict.ShowSection(std::string(*problem));
-    return render_form(ctx, dict, *session, member);
+    return render_form(ctx, dict, *session, member, 1);
   }
 
   store_password(tx, member->member_id, hash_password(fresh), false, 0);

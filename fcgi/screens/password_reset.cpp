@@ -4,6 +4,10 @@
 // same transaction the current password stops working, every session of the
 // member ends, and the temporary password is queued for the registered
 // address, the one the ID mail went to. Without a grant nothing changes.
+// 「パスワード初期化」 on the ID screen only opens a confirmation (GET, which
+// changes nothing and claims nothing): the POST behind 「パスワードを初期化する」
+// initialises, and 「やめる」 goes back with the grant and password untouched
+// (issue 15 item 1).
 #include <ctemplate/template.h>
 
 #include <optional>
@@ -15,6 +19,7 @@
 #include "grants.h"
 #include "members.h"
 #include "outbox.h"
+#include "page.h"
 #include "password.h"
 #include "screen.h"
 #include "session.h"
@@ -25,9 +30,15 @@ namespace {
 // 403: this browser is not (or no longer) allowed to initialise a password.
 constexpr int kRefusedStatus = 403;
 
+// パスワード初期化, the last of the recovery steps (issue 15 item 3).
+constexpr int kResetStep = 4;
+
 Response refuse(Context& ctx, std::string_view section) {
   ctemplate::TemplateDictionary dict("password_reset_refused");
   dict.ShowSection(std::string(section));
+  // Pressed again after it worked: say that it did, not that nothing changed
+  // (issue 15 item 6).
+  if (section != "ALREADY_USED") dict.ShowSection("NOT_DONE");
   set_duration(dict, "GRANT_TTL", ctx.config.grant_ttl);
   return render_page(ctx, "password_reset_refused.tpl", dict, kRefusedStatus);
 }
@@ -55,6 +66,7 @@ void queue_temporary_password(Transaction& tx, const Config& config, const Membe
   mail.SetValue("TEMPORARY_PASSWORD", temporary);
   mail.SetValue("RESET_AT", database_now_jst(tx));
   set_duration(mail, "TEMP_PASSWORD_TTL", config.temp_password_ttl);
+  mail.SetValue("TEMP_PASSWORD_DEADLINE", database_deadline_jst(tx, config.temp_password_ttl));  // issue 15 item 7
   enqueue_mail(tx, config, MailKind::TemporaryPassword, member.member_id, *member.email, mail);  // D11
 }
 
@@ -90,18 +102,29 @@ Response initialise(Context& ctx) {
   return Response::see_other("/password-reset");  // POST -> 303 -> GET: a reload sends nothing twice
 }
 
-// The completion page, for the browser whose grant was just used.
-Response show_done(Context& ctx) {
+// What happens, before it happens: the confirmation under an unused grant,
+// which neither claims the grant nor touches the password (issue 15 item 1).
+Response show_confirmation(Context& ctx) {
+  ctemplate::TemplateDictionary dict("password_reset_confirm");
+  show_steps(dict, StepFlow::Recovery, kResetStep);
+  set_duration(dict, "TEMP_PASSWORD_TTL", ctx.config.temp_password_ttl);
+  return render_page(ctx, "password_reset_confirm.tpl", dict);
+}
+
+// GET /password-reset: the confirmation while the grant is unused, the
+// completion page once this browser's grant was used.
+Response show(Context& ctx) {
   Transaction tx(ctx.db);
   const Grant grant = look_up_grant(tx, ctx.request);
   tx.commit();
   switch (grant.status) {
     case GrantStatus::ResetUsed: break;
-    case GrantStatus::Active: return Response::see_other("/id-notice");  // nothing initialised yet
+    case GrantStatus::Active: return show_confirmation(ctx);  // nothing initialised yet
     case GrantStatus::Expired:
     case GrantStatus::Missing: return refuse(ctx, refusal_section(grant.status));
   }
   ctemplate::TemplateDictionary dict("password_reset_done");
+  show_steps(dict, StepFlow::Recovery, kResetStep);
   set_duration(dict, "TEMP_PASSWORD_TTL", ctx.config.temp_password_ttl);
   return render_page(ctx, "password_reset_done.tpl", dict);
 }
@@ -112,8 +135,8 @@ Response show_done(Context& ctx) {
 int main(int argc, char** argv) {
   return kosmo::run_screen(
       {.name = "password-reset",
-       .routes = {{"GET", "/password-reset", kosmo::show_done}, {"POST", "/password-reset", kosmo::initialise}},
-       .templates = {"password_reset_done.tpl", "password_reset_refused.tpl",
+       .routes = {{"GET", "/password-reset", kosmo::show}, {"POST", "/password-reset", kosmo::initialise}},
+       .templates = {"password_reset_confirm.tpl", "password_reset_done.tpl", "password_reset_refused.tpl",
                      kosmo::mail_template_name(kosmo::MailKind::TemporaryPassword)}},
       argc, argv);
 }

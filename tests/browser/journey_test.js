@@ -8,7 +8,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { createMember, waitForMail, mailFiles, baseUrl, admin, env } = require('../support/harness');
+const { createMember, waitForMail, mailFiles, baseUrl, sql, admin, env } = require('../support/harness');
 const { launch, close, strictContext, checkScreen, navigation, heading, keyboardWalk } = require('./support');
 
 test.before(async () => { await launch(); });
@@ -59,14 +59,96 @@ async function changePassword(page, current, fresh) {
 
 async function bodyText(page) { return page.locator('body').innerText(); }
 
+// Issue 15 item 2: the local stack's sample society (scripts/stack.sh).
+const SOCIETY = 'サンプル健康保険組合';
+const CONTACT = 'サンプル健康保険組合 適用グループ';
+const PHONE = '03-0000-0000';
+
+// The insurer's own site: its name and logo in the header, its contact desk
+// and links in the footer, its name in the title.
+async function assertSocietyFrame(page) {
+  const header = page.getByRole('banner');
+  assert.match(await header.innerText(), new RegExp(SOCIETY));
+  assert.equal(await header.locator('img').getAttribute('src'), '/static/sample-society-logo.svg');
+  assert.ok((await header.locator('img').evaluate((img) => img.naturalWidth)) > 0, 'the logo loads (served by nginx)');
+  const footer = page.getByRole('contentinfo');
+  const text = await footer.innerText();
+  for (const part of ['お問い合わせ', CONTACT, PHONE, '受付時間']) assert.ok(text.includes(part), `footer: ${part}`);
+  assert.equal(await footer.getByRole('link', { name: '個人情報の取り扱いについて', exact: true }).getAttribute('href'), '/static/sample-privacy.html');
+  assert.equal(await footer.getByRole('link', { name: 'よくあるご質問', exact: true }).getAttribute('href'), '/static/sample-help.html');
+  assert.match(await page.title(), new RegExp(` \\| ${SOCIETY}$`));
+}
+
+// Issue 15 item 3: the step indicator marks exactly one step as current.
+async function assertStep(page, name) {
+  const steps = page.getByRole('navigation', { name: /手続きの流れ/ });
+  const current = steps.locator('[aria-current="step"]');
+  assert.equal(await current.count(), 1, 'one current step');
+  assert.match(await current.innerText(), new RegExp(`^${name}`));
+}
+
+// Keyboard only: Tab from the top of the page to the button named `name`
+// (its focus visible), Enter.
+async function pressByKeyboard(page, name, { url } = {}) {
+  for (let i = 0; i < 40; i += 1) {
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => {
+      const el = document.activeElement;
+      if (!el || el.tagName !== 'BUTTON') return null;
+      return { text: el.textContent.trim(), outline: getComputedStyle(el).outlineStyle };
+    });
+    if (focused && focused.text === name) {
+      assert.notEqual(focused.outline, 'none', `focus on 「${name}」 is visible`);
+      await navigation(page, () => page.keyboard.press('Enter'), { url });
+      return;
+    }
+  }
+  assert.fail(`no button 「${name}」 reached by Tab`);
+}
+
+// Issue 15 item 8: the buttons of one row share the width at 375 px.
+async function assertEvenButtons(page, names) {
+  const widths = [];
+  for (const name of names) widths.push((await page.getByRole('button', { name, exact: true }).boundingBox()).width);
+  assert.ok(Math.max(...widths) - Math.min(...widths) <= 1, `buttons ${names.join(', ')} of even width: ${widths.join(', ')}`);
+}
+
+// Width in full-width characters: ASCII and half-width count a half.
+function lineWidth(line) { let w = 0; for (const ch of line) w += ch.codePointAt(0) < 0x100 || (ch >= '\uff61' && ch <= '\uff9f') ? 0.5 : 1; return w; }
+
+// Issue 15 item 7: an addressee, lines of at most 35 full-width characters
+// (a URL may be longer), and the society's signature after `-- `.
+function assertPoliteMail(mail, addressee) {
+  const lines = mail.body.split(/\r?\n/);
+  assert.equal(lines.find((l) => l.trim() !== ''), addressee, 'the first line names the addressee');
+  for (const line of lines) if (!/https?:\/\//.test(line)) assert.ok(lineWidth(line) <= 35, `line longer than 35 full-width characters: ${line}`);
+  const at = lines.indexOf('-- ');
+  assert.ok(at > 0, 'the signature delimiter `-- ` with its space');
+  const signature = lines.slice(at).join('\n');
+  for (const part of [SOCIETY, CONTACT, PHONE, '受付時間']) assert.ok(signature.includes(part), `signature: ${part}`);
+}
+
+// 「12月2日 9時11分」 within two minutes of now + seconds, in Japan time.
+function assertJstDeadline(text, seconds) {
+  const m = text.match(/有効期限: (\d{1,2})月(\d{1,2})日 (\d{1,2})時(\d{2})分まで（日本時間）/);
+  assert.ok(m, `no absolute deadline in Japanese form: ${text}`);
+  const expected = new Date(Date.now() + seconds * 1000 + 9 * 3600 * 1000);
+  const shown = Date.UTC(expected.getUTCFullYear(), Number(m[1]) - 1, Number(m[2]), Number(m[3]), Number(m[4]));
+  assert.ok(Math.abs(shown - expected.getTime()) < 120000, `deadline ${m[0]} vs ${expected.toISOString()} (JST)`);
+}
+
 test('foundation: login by keyboard only, password change with notice and mail, logout, login with the new password', async () => {
   const m = member();
+  sql(`UPDATE members SET display_name = '山田 花子' WHERE member_id = ${m.member_id}`);
   const fresh = `browser new ${m.card_number} pass`;
   const { context, page } = await freshPage();
   try {
     await page.goto(`${baseUrl}/login`);
     assert.equal(await heading(page), 'ログイン');
-    assert.equal(await page.title(), 'ログイン | KOSMO Communication Web');
+    assert.equal(await page.title(), `ログイン | ${SOCIETY}`);
+    await assertSocietyFrame(page);
+    // Issue 15 item 4: the login ID field says what an ID looks like.
+    assert.match(await description(page, 'ログインID'), /13桁の数字/);
     // The manual's link at the lower left (R2) and the password one (D14).
     await page.getByRole('link', { name: 'IDを忘れた方はこちら', exact: true }).waitFor();
     await page.getByRole('link', { name: 'パスワードを忘れた方はこちら', exact: true }).waitFor();
@@ -80,6 +162,8 @@ test('foundation: login by keyboard only, password change with notice and mail, 
 
     await navigation(page, () => page.getByRole('link', { name: 'パスワード変更', exact: true }).click(), { url: /\/password$/ });
     assert.equal(await heading(page), 'パスワード変更');
+    // Issue 15 item 8: a chosen change can be left.
+    assert.equal(await page.getByRole('link', { name: 'マイページへ戻る', exact: true }).getAttribute('href'), '/mypage');
     await checkScreen(page, 'password-change');
 
     const mailsBefore = new Set(mailFiles());
@@ -91,6 +175,8 @@ test('foundation: login by keyboard only, password change with notice and mail, 
     const mail = await waitForMail(m.email, { since: mailsBefore, timeoutMs: 30000 });
     assert.equal(mail.subject, '【KOSMO Communication Web】パスワード変更完了のお知らせ');
     assert.doesNotMatch(mail.raw, new RegExp(fresh));
+    assertPoliteMail(mail, '山田 花子 様');
+    assert.match(mail.body, /\d{4}年\d{1,2}月\d{1,2}日 \d{1,2}時\d{2}分（日本時間）に、/);
 
     await logout(page);
     assert.match(await page.getByRole('status').innerText(), /ログアウトしました。/);
@@ -102,6 +188,8 @@ test('foundation: login by keyboard only, password change with notice and mail, 
 
     await login(page, m.login_id, fresh);
     assert.equal(await heading(page), 'マイページ');
+    // Issue 15 item 7: dates on マイページ as in the mails.
+    assert.match(await bodyText(page), /前回のログイン\s*\d{4}年\d{1,2}月\d{1,2}日 \d{1,2}時\d{2}分/);
   } finally {
     await context.close();
   }
@@ -135,7 +223,18 @@ async function requestIdNotice(page, m, { byKeyboard = false, shots = false } = 
   await page.goto(`${baseUrl}/login`);
   await navigation(page, () => page.getByRole('link', { name: 'IDを忘れた方はこちら', exact: true }).click(), { url: /\/forgot-id$/ });
   assert.equal(await heading(page), '本人確認情報入力');
-  if (shots) await checkScreen(page, 'forgot-id-form');
+  if (shots) {
+    await assertStep(page, '本人確認');
+    await assertSocietyFrame(page);
+    // Issue 15 item 4: the card fields say where the values are, naming the documents members hold now.
+    const help = await description(page, '保険証の記号');
+    assert.match(help, /例: /);
+    assert.match(help, /資格確認書/);
+    assert.match(await bodyText(page), /資格情報のお知らせ/);
+    assert.match(await bodyText(page), /マイナ保険証/);
+    assert.equal(await page.locator('.required-mark').filter({ hasText: '必須' }).count() >= 4, true, 'required fields are marked');
+    await checkScreen(page, 'forgot-id-form');
+  }
   // As people type them: full-width digits on a Japanese IME, the era date,
   // the address with capitals (D10); the mail must still go to the stored one.
   const typed = [
@@ -167,12 +266,29 @@ test('forgotten ID (manual 1-16): identity by keyboard with full-width digits an
     const helpText = await help.innerText();
     assert.match(helpText, /迷惑メール/);
     assert.match(helpText, /@kosmoweb\.jp/);
+    // Issue 15 items 4, 6: the manual's help in correct Japanese, one marker per
+    // item; what to search for, how long it takes, D7, whom to call (オ, カ).
+    assert.doesNotMatch(helpText, /受信ができない|通知メール送信完了画面が表示された|✓|^a\)/m);
+    assert.equal(await help.locator('li').count(), 4);
+    assert.ok(helpText.includes(`${CONTACT}（電話: ${PHONE}`), 'whom to contact');
+    const sentText = await bodyText(page);
+    assert.match(sentText, /差出人「no-reply@kosmoweb\.jp」、件名「【KOSMO Communication Web】ログインID再通知のお知らせ」/);
+    assert.match(sentText, /数分以内に届きます/);
+    assert.match(sentText, /短い時間に何度もお手続きをされた場合、しばらくの間メールが送信されなくなります/);
+    await assertStep(page, 'メール送信');
+    await assertSocietyFrame(page);
     await checkScreen(page, 'forgot-id-sent');
 
+    const idMail = await waitForMail(m.email, { since, timeoutMs: 30000 });
+    assertPoliteMail(idMail, 'ご加入者様');
+    assertJstDeadline(idMail.body, 3600);
+    assert.match(idMail.body, /「ログインIDを表示する」を\r?\n?押して/);
     const url = await idNoticeUrl(m.email, since);
-    // D2: opening the URL shows a button and no ID yet.
+    // D2: opening the URL shows a button and no ID yet; its own heading and title (issue 15 item 3).
     await page.goto(url);
-    assert.equal(await heading(page), 'ログインID再通知');
+    assert.equal(await heading(page), 'ログインIDの表示');
+    assert.equal(await page.title(), `ログインIDの表示 | ${SOCIETY}`);
+    await assertStep(page, 'ログインID表示');
     assert.doesNotMatch(await bodyText(page), new RegExp(m.login_id));
     await checkScreen(page, 'id-notice-confirm');
 
@@ -189,17 +305,53 @@ test('forgotten ID (manual 1-16): identity by keyboard with full-width digits an
     const rightBelow = ib.y >= lb.y + lb.height - 1 && ib.y - (lb.y + lb.height) < 48;
     assert.ok(sameRow || rightBelow, `the ID is not next to 「あなたのID」: ${JSON.stringify({ lb, ib })}`);
     await page.getByRole('button', { name: 'ログイン画面へ', exact: true }).waitFor();
+    assert.equal(await page.title(), `ログインID再通知 | ${SOCIETY}`);
+    await assertStep(page, 'ログインID表示');
+    // Issue 15 items 1, 8: 「ログイン画面へ」 first (the primary action), buttons of even width.
+    const buttons = await page.getByRole('main').getByRole('button').allInnerTexts();
+    assert.deepEqual(buttons.map((b) => b.trim()), ['ログイン画面へ', 'パスワード初期化']);
+    await assertEvenButtons(page, ['ログイン画面へ', 'パスワード初期化']);
     await checkScreen(page, 'id-notice-login-id');
 
+    // Issue 15 item 1: a warning before anything irreversible; 「やめる」 changes nothing.
+    await navigation(page, () => page.getByRole('button', { name: 'パスワード初期化', exact: true }).click(), { url: /\/password-reset\??$/ });
+    assert.equal(await heading(page), 'パスワード初期化の確認');
+    await assertStep(page, 'パスワード初期化');
+    const warning = await bodyText(page);
+    assert.match(warning, /現在のパスワードは、初期化した時点で使えなくなります。/);
+    assert.match(warning, /仮パスワードを記載したメールを、登録済みのメールアドレス/);
+    assert.match(warning, /新しいパスワードの設定が必要です/);
+    await assertEvenButtons(page, ['パスワードを初期化する', 'やめる']);
+    await checkScreen(page, 'password-reset-confirm');
+    await navigation(page, () => page.getByRole('button', { name: 'やめる', exact: true }).click(), { url: /\/id-notice\??$/ });
+    assert.equal(await heading(page), 'ログインID再通知');
+    {
+      const other = await freshPage();
+      try {
+        await other.page.goto(`${baseUrl}/login`);
+        await login(other.page, m.login_id, m.password);
+        assert.equal(await heading(other.page), 'マイページ', 'after 「やめる」 the password still works');
+        await logout(other.page);
+      } finally {
+        await other.context.close();
+      }
+    }
+
+    // Now by keyboard only: 「パスワード初期化」, then 「パスワードを初期化する」.
     const beforeReset = new Set(mailFiles());
-    await navigation(page, () => page.getByRole('button', { name: 'パスワード初期化', exact: true }).click(), { url: /\/password-reset$/ });
-    assert.equal(await heading(page), 'パスワード初期化');
+    await page.reload();
+    await pressByKeyboard(page, 'パスワード初期化', { url: /\/password-reset\??$/ });
+    assert.equal(await heading(page), 'パスワード初期化の確認');
+    await pressByKeyboard(page, 'パスワードを初期化する', { url: /\/password-reset\??$/ });
+    assert.equal(await heading(page), 'パスワード初期化完了');
     assert.match(await page.getByRole('status').innerText(), /パスワードを初期化しました。/);
     assert.match(await bodyText(page), /仮パスワード/);
     await checkScreen(page, 'password-reset-done');
 
     const mail = await waitForMail(m.email, { since: beforeReset, timeoutMs: 30000 });
     assert.equal(mail.subject, '【KOSMO Communication Web】パスワード初期化のお知らせ');
+    assertPoliteMail(mail, 'ご加入者様');
+    assertJstDeadline(mail.body, 86400);
     assert.equal(mail.to.replace(/^.*<|>.*$/g, ''), m.email, 'the mail goes to the stored address, not the typed capitals');
     const temp = (mail.body.match(/仮パスワード[:：]\s*(\S+)/) || [])[1];
     assert.ok(temp, `no temporary password in the mail:\n${mail.body}`);
@@ -227,14 +379,14 @@ test('forgotten ID (manual 1-16): identity by keyboard with full-width digits an
   }
 });
 
-test('URL無効通知画面 (R7, R9): the mail URL opened a second time shows 閉じる, the way back, and no ID', async () => {
+test('URL無効通知画面 (R7, R9): the mail URL opened a second time shows the way back as its button, and no ID', async () => {
   const m = member();
   const { context, page } = await freshPage();
   try {
     const { since } = await requestIdNotice(page, m);
     const url = await idNoticeUrl(m.email, since);
     await page.goto(url);
-    assert.equal(await heading(page), 'ログインID再通知');
+    assert.equal(await heading(page), 'ログインIDの表示');
     assert.doesNotMatch(await bodyText(page), new RegExp(m.login_id), 'D2: opening the URL alone shows no ID');
     await navigation(page, () => page.getByRole('button', { name: 'ログインIDを表示する', exact: true }).click(), { url: /\/id-notice$/ });
     assert.match(await bodyText(page), new RegExp(m.login_id));
@@ -247,10 +399,14 @@ test('URL無効通知画面 (R7, R9): the mail URL opened a second time shows �
     assert.doesNotMatch(text, new RegExp(m.login_id), 'an invalid URL never shows an ID');
     assert.match(await page.getByRole('alert').innerText(), /このURLは無効です。/);
     assert.match(text, /既に1度開かれています/, 'D3: the cause (used) is named');
-    assert.equal(await page.getByRole('button', { name: '閉じる', exact: true }).count(), 1);
-    assert.equal(await page.getByRole('link', { name: '本人確認情報入力画面へ', exact: true }).getAttribute('href'), '/forgot-id');
+    // Issue 15 item 6: the real next step is the primary action; the page may simply be closed.
+    assert.equal(await page.getByRole('button', { name: '閉じる', exact: true }).count(), 0);
+    assert.match(text, /このページは、そのまま閉じてかまいません。/);
+    await page.getByRole('button', { name: '本人確認情報入力画面へ', exact: true }).waitFor();
     await page.getByRole('button', { name: 'パスワード初期化' }).count().then((n) => assert.equal(n, 0));
     await checkScreen(page, 'id-notice-invalid');
+    await navigation(page, () => page.getByRole('button', { name: '本人確認情報入力画面へ', exact: true }).click(), { url: /\/forgot-id\??$/ });
+    assert.equal(await heading(page), '本人確認情報入力');
   } finally {
     await context.close();
   }
@@ -269,12 +425,20 @@ test('form errors sit next to their fields and are tied to them (aria-invalid, a
     await page.goto(`${baseUrl}/forgot-id`);
     await page.getByLabel('保険証の記号', { exact: true }).fill(fullWidth(m.card_symbol));
     await page.getByLabel('保険証の番号', { exact: true }).fill('');
-    await page.getByLabel('生年月日', { exact: true }).fill('昭和55年2月30日');
+    await page.getByLabel('生年月日', { exact: true }).fill('2023年2月30日');
     await page.getByLabel('メールアドレス', { exact: true }).fill('not-an-address');
     await navigation(page, () => page.getByRole('button', { name: '確認', exact: true }).click(), { url: /\/forgot-id$/ });
     assert.equal(await heading(page), '本人確認情報入力');
     assert.equal(await page.getByLabel('保険証の記号', { exact: true }).getAttribute('aria-invalid'), null);
-    for (const [label, message] of [['保険証の番号', /保険証の番号を入力してください。/], ['生年月日', /生年月日を正しく入力してください/], ['メールアドレス', /メールアドレスを正しく入力してください/]]) {
+    // Issue 15 items 3, 5: the title says so; a summary counts, links and has the focus.
+    assert.equal(await page.title(), `エラー: 本人確認情報入力 | ${SOCIETY}`);
+    const summary = page.getByRole('alert');
+    assert.match(await summary.innerText(), /入力内容に誤りがあります（3件）/);
+    assert.equal(await page.evaluate(() => document.activeElement && document.activeElement.getAttribute('role')), 'alert', 'the summary has the focus');
+    assert.equal(await summary.getByRole('link', { name: /^保険証の番号/ }).getAttribute('href'), '#card_number');
+    assert.equal(await summary.getByRole('link', { name: /^生年月日/ }).getAttribute('href'), '#birth_date');
+    assert.equal(await summary.getByRole('link', { name: /^メールアドレス/ }).getAttribute('href'), '#email');
+    for (const [label, message] of [['保険証の番号', /保険証の番号を入力してください。/], ['生年月日', /2023年2月30日は存在しない日付です/], ['メールアドレス', /メールアドレスを正しく入力してください/]]) {
       assert.equal(await page.getByLabel(label, { exact: true }).getAttribute('aria-invalid'), 'true', label);
       assert.match(await description(page, label), message, label);
     }
@@ -292,6 +456,8 @@ test('form errors sit next to their fields and are tied to them (aria-invalid, a
     await navigation(page, () => page.getByRole('button', { name: '変更する', exact: true }).click(), { url: /\/password$/ });
     assert.equal(await page.getByLabel('新しいパスワード（確認）', { exact: true }).getAttribute('aria-invalid'), 'true');
     assert.match(await description(page, '新しいパスワード（確認）'), /一致しません/);
+    assert.equal(await page.title(), `エラー: パスワード変更 | ${SOCIETY}`);
+    assert.match(await page.getByRole('alert').innerText(), /入力内容に誤りがあります（1件）/);
     await checkScreen(page, 'password-change-errors');
   } finally {
     await context.close();
@@ -357,7 +523,7 @@ test('first login (D17): the letter\'s password by keyboard → 初回設定（1
     await page.goto(`${baseUrl}/login`);
     await keyboardWalk(page, [['ログインID', m.login_id], ['パスワード', temporary]], 'ログイン', { url: /\/password$/ });
     assert.equal(await heading(page), '初回設定（1/2）パスワード変更');
-    assert.equal(await page.title(), '初回設定（1/2）パスワード変更 | KOSMO Communication Web');
+    assert.equal(await page.title(), `初回設定（1/2）パスワード変更 | ${SOCIETY}`);
     assert.match(await page.getByRole('status').innerText(), /はじめてのログインです。/);
     await checkScreen(page, 'first-login-password');
 
@@ -374,6 +540,44 @@ test('first login (D17): the letter\'s password by keyboard → 初回設定（1
     await checkScreen(page, 'mypage-no-email');
     await tabTo(page, 'メールアドレスを登録する');
     assert.equal(await page.evaluate(() => document.activeElement.getAttribute('href')), '/email');
+  } finally {
+    await context.close();
+  }
+});
+
+test('issue 15 item 5: 平成31年5月1日, written after the era changed, is understood as 2019-05-01 and said so', async () => {
+  const m = member({ birth_date: '2019-05-01' });
+  const { context, page } = await freshPage();
+  try {
+    await page.goto(`${baseUrl}/forgot-id`);
+    await page.getByLabel('保険証の記号', { exact: true }).fill(m.card_symbol);
+    await page.getByLabel('保険証の番号', { exact: true }).fill(m.card_number);
+    await page.getByLabel('生年月日', { exact: true }).fill('平成31年5月1日');
+    await page.getByLabel('メールアドレス', { exact: true }).fill(m.email);
+    await navigation(page, () => page.getByRole('button', { name: '確認', exact: true }).click(), { url: /\/forgot-id$/ });
+    assert.match(await page.getByRole('status').innerText(), /生年月日「平成31年5月1日」は、令和元年5月1日（2019年5月1日）のことと読み取りました。/);
+    assert.equal(await page.getByLabel('生年月日', { exact: true }).inputValue(), '2019-05-01');
+    assert.equal(await page.getByRole('alert').count(), 0, 'not an error');
+    await checkScreen(page, 'forgot-id-era-understood');
+    const since = new Set(mailFiles());
+    await navigation(page, () => page.getByRole('button', { name: '確認', exact: true }).click(), { url: /\/forgot-id\/sent$/ });
+    assert.equal(await heading(page), '通知メール送信完了');
+    await idNoticeUrl(m.email, since);
+  } finally {
+    await context.close();
+  }
+});
+
+test('issue 15 item 8: at 1280 px the header text starts where the content column starts', async () => {
+  const { context, page } = await freshPage({ viewport: { width: 1280, height: 800 } });
+  try {
+    await page.goto(`${baseUrl}/login`);
+    const logo = await page.getByRole('banner').locator('img').boundingBox();
+    const h1 = await page.getByRole('heading', { level: 1 }).boundingBox();
+    assert.ok(Math.abs(logo.x - h1.x) <= 1, `header ${logo.x} px, content ${h1.x} px`);
+    const footer = await page.getByRole('contentinfo').getByRole('heading', { name: 'お問い合わせ' }).boundingBox();
+    assert.ok(Math.abs(footer.x - h1.x) <= 1, `footer ${footer.x} px, content ${h1.x} px`);
+    await page.screenshot({ path: require('node:path').join(require('./support').screenshotDir, 'login-1280.png'), fullPage: true });
   } finally {
     await context.close();
   }

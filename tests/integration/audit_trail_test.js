@@ -62,7 +62,7 @@ test('D8, D12: a whole journey is audited event by event, and none of its secret
   assert.equal((await browser.post('/id-notice', { csrf: confirmToken, t: secrets['mail token'] })).status, 303);
   secrets['grant cookie'] = browser.cookies.get('__Host-kosmo_grant');
   assert.ok(secrets['grant cookie'], 'a grant after the confirmation');
-  const idPage = await browser.get('/id-notice');
+  const idPage = await browser.get('/password-reset');  // the confirmation (issue 15 item 1)
   const resetToken = idPage.text.match(/action="\/password-reset">\s*<input type="hidden" name="csrf" value="([^"]+)"/)[1];
   before = new Set(mailFiles());
   assert.equal((await browser.post('/password-reset', { csrf: resetToken })).status < 400, true);

@@ -47,7 +47,11 @@ test('R1: an eligible member gets ログインID再通知のお知らせ at the 
   assert.equal(mail.subject, '【KOSMO Communication Web】ログインID再通知のお知らせ');
   assert.match(mail.to, new RegExp(`<?${member.email.replace(/\./g, '\\.')}>?`));
   assert.ok(url.startsWith(`${baseUrl}/id-notice?t=`), url);
-  assert.match(mail.body, /有効期限は、このメールの送信から1時間です/);
+  assert.match(mail.body, /このメールの送信から1時間有効です。/);
+  // Issue 15 item 7: the absolute deadline, what to press, the society's signature.
+  assert.match(mail.body, /・有効期限: \d{1,2}月\d{1,2}日 \d{1,2}時\d{2}分まで（日本時間）/);
+  assert.match(mail.body, /表示された画面で\r?\n「ログインIDを表示する」を押して/);
+  assert.match(mail.body, /\r?\n-- \r?\nサンプル健康保険組合\r?\n/);
   assert.match(mail.body, /1回のみ/);
   assert.match(mail.body, /最後に届いたメールのURLのみ有効/);
   assert.match(mail.body, /お心当たりがない場合/);
@@ -106,10 +110,18 @@ test('R4: the sent screen has the manual\'s help with the configured sending dom
   assert.match(page.text, /<h1>通知メール送信完了<\/h1>/);
   assert.match(page.text, /登録済みのメールアドレスに「ログインID再通知のお知らせ」メールを送信しました/);
   assert.match(page.text, /<h2 id="no-mail">メールが届かない場合<\/h2>/);
-  assert.match(page.text, /a\) 迷惑メール対策等でメールを受信ができない/);
-  assert.match(page.text, /b\) 迷惑メールボックスに届いている/);
-  assert.ok(page.text.includes(`✓ 迷惑メール対策等でドメイン指定受信を設定されている場合は、@${domain} のドメインからメールを受信できるように設定してください。`));
-  assert.match(page.text, /✓ 迷惑メールボックスの振り分けをご利用の方は、迷惑メールボックスにメールが届いていないかご確認ください。/);
+  // The manual's two causes and two checks, its slips fixed (issue 15 item 6:
+  // 「受信ができない」, a screen naming itself, a) and ✓ beside the list bullet).
+  assert.match(page.text, /<li>迷惑メール対策などの設定で、メールを受信できない<\/li>/);
+  assert.match(page.text, /<li>迷惑メールフォルダに振り分けられている<\/li>/);
+  assert.ok(page.text.includes(`<li>迷惑メール対策などでドメイン指定受信を設定されている場合は、「@${domain}」のドメインからのメールを受信できるように設定してください。</li>`));
+  assert.match(page.text, /<li>迷惑メールフォルダへの振り分けをご利用の場合は、迷惑メールフォルダにメールが届いていないかご確認ください。<\/li>/);
+  assert.doesNotMatch(page.text, /受信ができない|通知メール送信完了画面が表示された|✓|<li>[ab]\)/);
+  // Issue 15 item 4: the sender and subject to search for, minutes, D7, whom to call (オ, カ).
+  assert.ok(page.text.includes(`差出人「${configValue('mail.from_address')}」、件名「【KOSMO Communication Web】ログインID再通知のお知らせ」`));
+  assert.match(page.text, /メールは通常、数分以内に届きます。/);
+  assert.match(page.text, /短い時間に何度もお手続きをされた場合、しばらくの間メールが送信されなくなります。/);
+  assert.match(page.text, /ログインしたことがない方、メールアドレスを登録していない方、登録したメールアドレスを忘れた方は、この手続きをご利用いただけません。サンプル健康保険組合 適用グループ（電話: 03-0000-0000、受付時間: 平日 9時〜17時（土日祝日・年末年始を除く））へお問い合わせください。/);
   assert.match(page.text, /URLの有効期限はメール送信から1時間です/);
   assert.match(page.text, /<a href="\/login">ログイン画面へ<\/a>/);
 });
@@ -139,8 +151,12 @@ test('D1: format errors are shown next to their field with the input kept, and n
   const cases = [
     [{ card_symbol: '', card_number: '', birth_date: '', email: '' },
       ['保険証の記号を入力してください。', '保険証の番号を入力してください。', '生年月日を入力してください。', 'メールアドレスを入力してください。']],
-    [{ card_symbol: '1234', card_number: '5678', birth_date: '1980-02-30', email: 'taro@example.jp' }, ['生年月日を正しく入力してください']],
-    [{ card_symbol: '1234', card_number: '5678', birth_date: '昭和65年1月1日', email: 'taro@example.jp' }, ['生年月日を正しく入力してください']],
+    // Issue 15 item 5: the message says what is wrong with the date typed.
+    [{ card_symbol: '1234', card_number: '5678', birth_date: '2023年2月30日', email: 'taro@example.jp' }, ['2023年2月30日は存在しない日付です']],
+    [{ card_symbol: '1234', card_number: '5678', birth_date: '1980-02-30', email: 'taro@example.jp' }, ['1980年2月30日は存在しない日付です']],
+    [{ card_symbol: '1234', card_number: '5678', birth_date: '平成元年1月7日', email: 'taro@example.jp' }, ['平成元年1月7日は存在しない日付です']],
+    [{ card_symbol: '1234', card_number: '5678', birth_date: '1980/01-02', email: 'taro@example.jp' }, ['生年月日を日付として読み取れませんでした']],
+    [{ card_symbol: '1234', card_number: '5678', birth_date: '2999-01-01', email: 'taro@example.jp' }, ['今日より後の日付は入力できません']],
     [{ card_symbol: '1234', card_number: '5678', birth_date: '1980-01-02', email: 'taro.example.jp' }, ['メールアドレスを正しく入力してください']],
     [{ card_symbol: '1234', card_number: '5678', birth_date: '1980-01-02', email: 'taro@@example.jp' }, ['メールアドレスを正しく入力してください']],
     [{ card_symbol: '1234', card_number: '5678', birth_date: '1980-01-02', email: 'taro@localhost' }, ['メールアドレスを正しく入力してください']],
@@ -154,10 +170,35 @@ test('D1: format errors are shown next to their field with the input kept, and n
     for (const [name, value] of Object.entries(fields))
       if (value) assert.ok(res.text.includes(`value="${value.replace(/&/g, '&amp;')}"`), `${name} kept`);
   }
+  // Issue 15 items 3, 5: the title says so, and a summary at the top counts the
+  // errors, links to each field and is announced.
+  const four = await submitIdentity(new Client(), { card_symbol: '', card_number: '', birth_date: '2023年2月30日', email: 'x' });
+  assert.match(four.text, /<title>エラー: 本人確認情報入力 \| サンプル健康保険組合<\/title>/);
+  assert.match(four.text, /<div class="error-summary" role="alert"[^>]*>\s*<h2 id="error-summary-title">入力内容に誤りがあります（4件）<\/h2>/);
+  for (const id of ['card_symbol', 'card_number', 'birth_date', 'email']) assert.match(four.text, new RegExp(`<li><a href="#${id}">`));
+  assert.match(four.text, /<a href="#birth_date">生年月日: 2023年2月30日は存在しない日付です<\/a>/);
   const oneField = await submitIdentity(new Client(), { card_symbol: '1234', card_number: '5678', birth_date: '', email: 'taro@example.jp' });
+  assert.match(oneField.text, /入力内容に誤りがあります（1件）/);
   assert.match(oneField.text, /<input id="birth_date"[^>]*aria-invalid="true"/);
   assert.doesNotMatch(oneField.text, /<input id="card_symbol"[^>]*aria-invalid/);
   assert.equal(identityChecks(), before, 'no audit row, no lookup');
+});
+
+test('issue 15 item 5, D10: an era date past its era (平成31年5月1日) is the same day; the form says which day was understood, then sends it', async () => {
+  const member = createMember({ birth_date: '2019-05-01' });
+  const before = new Set(mailFiles());
+  const client = new Client();
+  const first = await submitIdentity(client, identityOf(member, { birth_date: '平成31年5月1日' }));
+  assert.equal(first.status, 200, 'the form comes back once, without an error');
+  assert.doesNotMatch(first.text, /error-summary|aria-invalid/);
+  assert.match(first.text, /<title>本人確認情報入力 \| /);
+  assert.match(first.text, /生年月日「平成31年5月1日」は、令和元年5月1日（2019年5月1日）のことと読み取りました。/);
+  assert.match(first.text, /<input id="birth_date"[^>]*value="2019-05-01"/);
+  const second = await submitIdentity(client, identityOf(member, { birth_date: '2019-05-01' }));
+  assert.equal(second.status, 303);
+  assert.equal(second.location, '/forgot-id/sent');
+  const mail = await waitForMail(member.email, { since: before });
+  assert.match(mail.body, /\/id-notice\?t=/);
 });
 
 test('D10: full-width digits, spaces and hyphens in the card fields, an upper-case address and era dates all match', async () => {

@@ -13,7 +13,9 @@ const {
 } = require('../support/recovery');
 
 const IDLE = /<button type="submit">ログインIDを表示する<\/button>/;
-const CLOSE = /<form method="get" action="\/login">\s*<button type="submit">閉じる<\/button>/;
+// Issue 15 item 6: the real next step is the primary action; a 「閉じる」 that
+// could not close a tab (and opened the login page) is gone.
+const NEXT_STEP = /<form method="get" action="\/forgot-id">\s*<button type="submit">本人確認情報入力画面へ<\/button>/;
 const tokenRow = (token, column) => sqlValue(`SELECT ${column} FROM recovery_tokens WHERE token_hash = ${hashOf(token)}`);
 function hashOf(token) {
   return `UNHEX(${q(crypto.createHash('sha256').update(Buffer.from(token, 'base64url')).digest('hex'))})`;
@@ -22,8 +24,10 @@ function hashOf(token) {
 function assertInvalid(res, member, cause) {
   assert.equal(res.status, 410);
   assert.match(res.text, /<h1>URL無効通知<\/h1>/);
-  assert.match(res.text, CLOSE, '「閉じる」');
-  assert.match(res.text, /<a href="\/forgot-id">本人確認情報入力画面へ<\/a>/);
+  assert.match(res.text, NEXT_STEP, '「本人確認情報入力画面へ」');
+  assert.doesNotMatch(res.text, />閉じる</);
+  assert.match(res.text, /このページは、そのまま閉じてかまいません。/);
+  assert.match(res.text, /<a href="\/login">ログイン画面へ<\/a>/);
   if (member) assert.doesNotMatch(res.text, new RegExp(member.login_id), 'never the ID');
   if (cause) assert.match(res.text, cause);
 }
@@ -49,9 +53,10 @@ test('R5: the URL from the .eml leads, after 「ログインIDを表示する」
   assert.equal(page.status, 200);
   assert.match(page.text, /あなたのログインIDは下記になります。/);
   assert.match(page.text, new RegExp(`<th scope="row">あなたのID</th><td id="login-id">${member.login_id}</td>`));
-  assert.match(page.text, /あわせてパスワードを初期化したい場合は、パスワードを初期化ボタンを押してください。/);
-  assert.match(page.text, /<form method="post" action="\/password-reset">\s*<input type="hidden" name="csrf" value="[^"]+">\s*<button type="submit">パスワード初期化<\/button>/);
-  assert.match(page.text, /<form method="get" action="\/login">\s*<button type="submit">ログイン画面へ<\/button>/);
+  assert.match(page.text, /あわせてパスワードを初期化したい場合は、「パスワード初期化」ボタンを押してください。/);
+  // Issue 15 item 1: 「ログイン画面へ」 is the primary action and comes first;
+  // 「パスワード初期化」 is secondary and only opens its confirmation (a GET).
+  assert.match(page.text, /<form method="get" action="\/login">\s*<button type="submit">ログイン画面へ<\/button>\s*<\/form>\s*<form method="get" action="\/password-reset">\s*<button type="submit" class="secondary">パスワード初期化<\/button>/);
   assert.equal(lastAudit('token_redeem', member.member_id), 'granted');
 });
 
@@ -203,7 +208,7 @@ test('D5: the ID screen reloads for the grant\'s 15 minutes in that browser only
   // Past the grant's expiry the reload shows no ID.
   sql(`UPDATE recovery_grants SET expires_at = UTC_TIMESTAMP(6) - INTERVAL 1 SECOND WHERE member_id = ${member.member_id}`);
   const late = await client.get('/id-notice');
-  assertInvalid(late, member, /表示期限（15分）が過ぎた/);
+  assertInvalid(late, member, /ログインIDを表示できる時間（「ログインIDを表示する」を押してから15分）が過ぎたか、メールのURLを開いたときとは別のブラウザやアプリでこの画面を開いています。/);
 });
 
 test('D12: after a full flow the token appears in no log of the stack, nginx\'s included', async () => {

@@ -18,12 +18,20 @@ async function loggedIn(member) {
   return client;
 }
 
-// Presses 「パスワード初期化」 on the ID screen the client shows.
+// Presses 「パスワード初期化」 on the ID screen the client shows (a GET of the
+// confirmation, issue 15 item 1), then 「パスワードを初期化する」 there.
 async function pressReset(client) {
-  const page = await client.get('/id-notice');
+  const idPage = await client.get('/id-notice');
+  assert.match(idPage.text, /<form method="get" action="\/password-reset">\s*<button type="submit" class="secondary">パスワード初期化<\/button>/);
+  const page = await client.get('/password-reset');
   const csrf = page.text.match(/action="\/password-reset">\s*<input type="hidden" name="csrf" value="([^"]+)"/);
-  assert.ok(csrf, `no 「パスワード初期化」 form (status ${page.status})`);
+  assert.ok(csrf, `no 「パスワードを初期化する」 form (status ${page.status})`);
   return client.post('/password-reset', { csrf: csrf[1] });
+}
+
+// The csrf field of the confirmation page, under the client's grant.
+async function confirmationCsrf(client) {
+  return (await client.get('/password-reset')).text.match(/name="csrf" value="([^"]+)"/)[1];
 }
 
 test('R10, D6: 「パスワード初期化」 kills the password and every session at once and mails a 12-character temporary password', async () => {
@@ -60,7 +68,8 @@ test('R10, D6: 「パスワード初期化」 kills the password and every sessi
   assert.match(temporary, ALPHABET);
   assert.match(temporary, /[0-9]/);
   assert.match(temporary, /[A-Za-z]/);
-  assert.match(mail.body, /有効期限は、このメールの送信から24時間です/);
+  assert.match(mail.body, /このメールの送信から24時間有効です。/);
+  assert.match(mail.body, /・有効期限: \d{1,2}月\d{1,2}日 \d{1,2}時\d{2}分まで（日本時間）/);
   assert.match(mail.body, /新しいパスワードを設定してください/);
   assert.match(mail.body, /お心当たりがない場合/);
   assert.ok(mail.body.includes(`${baseUrl}/login`));
@@ -88,28 +97,31 @@ test('R11: the temporary password logs in and forces a new password before anyth
 test('D5: 「パスワード初期化」 works once per grant; the second press is refused and changes nothing', async () => {
   const member = createMember();
   const { client } = await recoverLoginId(member);
-  const page = await client.get('/id-notice');
-  const csrf = page.text.match(/name="csrf" value="([^"]+)"/)[1];
+  const csrf = await confirmationCsrf(client);
   assert.equal((await client.post('/password-reset', { csrf })).status, 303);
   const hash = sqlValue(`SELECT password_hash FROM members WHERE member_id = ${member.member_id}`);
   const second = await client.post('/password-reset', { csrf });
   assert.equal(second.status, 403);
-  assert.match(second.text, /パスワードを初期化できませんでした。パスワードは変更されていません。/);
-  assert.match(second.text, /既に行われています/);
+  // Issue 15 item 6: it says what happened a moment ago, not 「変更されていません」.
+  assert.doesNotMatch(second.text, /パスワードは変更されていません/);
+  assert.match(second.text, /<h1>パスワード初期化済み<\/h1>/);
+  assert.match(second.text, /パスワードの初期化は既に行われています。/);
   assert.equal(sqlValue(`SELECT password_hash FROM members WHERE member_id = ${member.member_id}`), hash);
   assert.equal(outboxCount(member.member_id, 'temporary_password'), 1);
   // The ID screen still reloads within the grant, now without the button.
   const reload = await client.get('/id-notice');
   assert.equal(reload.status, 200);
   assert.ok(reload.text.includes(member.login_id));
-  assert.doesNotMatch(reload.text, /<button type="submit">パスワード初期化<\/button>/);
+  assert.doesNotMatch(reload.text, /action="\/password-reset"/);
   assert.match(reload.text, /パスワードは初期化済みです/);
+  // Issue 15 item 6: no sentence asks for the button that is gone.
+  assert.doesNotMatch(reload.text, /パスワード初期化」ボタンを押して/);
 });
 
 test('D5, D6: ten parallel presses under one grant initialise the password exactly once', async () => {
   const member = createMember();
   const { client } = await recoverLoginId(member);
-  const csrf = (await client.get('/id-notice')).text.match(/name="csrf" value="([^"]+)"/)[1];
+  const csrf = await confirmationCsrf(client);
   const cookie = client.cookieHeader();
   const statuses = await Promise.all(Array.from({ length: 10 }, () => fetch(`${baseUrl}/password-reset`, {
     method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
@@ -135,8 +147,7 @@ test('R10: without a grant, or with an expired one, 「パスワード初期化�
   assert.equal((await stranger.post('/password-reset', { csrf })).status, 403);
 
   const { client } = await recoverLoginId(member);
-  const page = await client.get('/id-notice');
-  const grantCsrf = page.text.match(/name="csrf" value="([^"]+)"/)[1];
+  const grantCsrf = await confirmationCsrf(client);
   sql(`UPDATE recovery_grants SET expires_at = UTC_TIMESTAMP(6) - INTERVAL 1 SECOND WHERE member_id = ${member.member_id}`);
   const expired = await client.post('/password-reset', { csrf: grantCsrf });
   assert.equal(expired.status, 403);
@@ -149,6 +160,33 @@ test('R10: without a grant, or with an expired one, 「パスワード初期化�
   assert.equal(lastAudit('password_initialized', member.member_id), 'refused_expired');
   // The completion page is not shown to a browser that initialised nothing.
   assert.equal((await new Client().get('/password-reset')).status, 403);
+});
+
+test('issue 15 item 1, D5: 「パスワード初期化」 only opens a warning; 「やめる」 leaves the grant and the password as they were', async () => {
+  const member = createMember();
+  const { client } = await recoverLoginId(member);
+  const hash = sqlValue(`SELECT password_hash FROM members WHERE member_id = ${member.member_id}`);
+  const confirmation = await client.get('/password-reset');
+  assert.equal(confirmation.status, 200);
+  assert.match(confirmation.text, /<h1>パスワード初期化の確認<\/h1>/);
+  assert.match(confirmation.text, /現在のパスワードは、初期化した時点で使えなくなります。/);
+  assert.match(confirmation.text, /仮パスワードを記載したメールを、登録済みのメールアドレス/);
+  assert.match(confirmation.text, /次回のログインは仮パスワードで行い、その際に新しいパスワードの設定が必要です。/);
+  assert.match(confirmation.text, /<button type="submit" class="danger">パスワードを初期化する<\/button>/);
+  assert.match(confirmation.text, /<form method="get" action="\/id-notice">\s*<button type="submit" class="secondary">やめる<\/button>/);
+  // Showing it (twice) claimed nothing and changed nothing.
+  assert.equal((await client.get('/password-reset')).status, 200);
+  assert.equal(sqlValue(`SELECT password_hash FROM members WHERE member_id = ${member.member_id}`), hash);
+  assert.equal(outboxCount(member.member_id, 'temporary_password'), 0);
+  // 「やめる」: back on the ID screen, which still offers the reset; the password works.
+  const back = await client.get('/id-notice');
+  assert.equal(back.status, 200);
+  assert.ok(back.text.includes(member.login_id));
+  assert.match(back.text, /action="\/password-reset"/);
+  assert.equal((await new Client().login(member)).status, 303, 'the password still works');
+  assert.equal(sqlValue(`SELECT COUNT(*) FROM audit_events WHERE event = 'password_initialized' AND member_id = ${member.member_id}`), '0');
+  // And the grant still initialises, once.
+  assert.equal((await pressReset(client)).status, 303);
 });
 
 test('D12: the temporary password and the grant cookie appear in no log of the stack', async () => {

@@ -40,21 +40,73 @@ BOOST_AUTO_TEST_CASE(first_year_of_an_era_is_written_gannen) {
   BOOST_TEST(parsed("R1.5.1") == "2019-05-01");
 }
 
-// The era's span comes from ICU: the day before an era began belongs to the previous one.
-BOOST_AUTO_TEST_CASE(dates_outside_the_era_typed_are_rejected) {
+// The era's span comes from ICU: the day before an era began belongs to the
+// previous one, and is refused in the later one.
+BOOST_AUTO_TEST_CASE(dates_before_the_era_typed_began_are_rejected) {
   BOOST_TEST(parsed("昭和64年1月7日") == "1989-01-07");
   BOOST_TEST(parsed("平成元年1月7日") == "rejected");
-  BOOST_TEST(parsed("昭和64年1月8日") == "rejected");
-  BOOST_TEST(parsed("昭和65年1月1日") == "rejected");
   BOOST_TEST(parsed("平成31年4月30日") == "2019-04-30");
   BOOST_TEST(parsed("令和元年4月30日") == "rejected");
-  BOOST_TEST(parsed("平成31年5月1日") == "rejected");
   BOOST_TEST(parsed("昭和0年1月1日") == "rejected");
   BOOST_TEST(parsed("大正15年12月24日") == "1926-12-24");
-  BOOST_TEST(parsed("T15.12.25") == "rejected");  // 昭和 began that day
   BOOST_TEST(parsed("昭和元年12月25日") == "1926-12-25");
   BOOST_TEST(parsed("大正元年7月30日") == "1912-07-30");
-  BOOST_TEST(parsed("M45.7.30") == "rejected");  // 大正 began that day
+  BOOST_TEST(parsed("昭和元年12月24日") == "rejected");
+}
+
+// Issue 15 item 5: people went on writing 平成 after the era changed. An era
+// date past that era's end is the same day, counted on (N = the last day of
+// the era, N+1 = the first day of the next).
+BOOST_AUTO_TEST_CASE(dates_past_the_era_typed_are_the_same_day) {
+  BOOST_TEST(parsed("平成31年5月1日") == "2019-05-01");
+  BOOST_TEST(parsed("H31.5.1") == "2019-05-01");
+  BOOST_TEST(parsed("平成32年1月1日") == "2020-01-01");
+  BOOST_TEST(parsed("昭和64年1月8日") == "1989-01-08");
+  BOOST_TEST(parsed("昭和65年1月1日") == "1990-01-01");
+  BOOST_TEST(parsed("T15.12.25") == "1926-12-25");  // 昭和 began that day
+  BOOST_TEST(parsed("M45.7.30") == "1912-07-30");   // 大正 began that day
+  BOOST_TEST(parsed("平成36年6月2日") == "rejected");  // 2024-06-02: after "today"
+}
+
+BOOST_AUTO_TEST_CASE(a_date_past_its_era_names_the_day_understood) {
+  const BirthDateReading heisei = read_typed_birth_date("平成31年5月1日", kToday);
+  BOOST_TEST(heisei.date.has_value());
+  BOOST_TEST(heisei.date->iso() == "2019-05-01");
+  BOOST_TEST(heisei.past_era_end);
+  BOOST_TEST(heisei.typed_era == "平成");
+  BOOST_TEST(heisei.understood_era == "令和");
+  BOOST_TEST(heisei.understood_era_year == 1);
+
+  const BirthDateReading in_era = read_typed_birth_date("H31.4.30", kToday);
+  BOOST_TEST(!in_era.past_era_end);
+  BOOST_TEST(in_era.typed_era == "平成");
+  BOOST_TEST(in_era.understood_era == "平成");
+  BOOST_TEST(in_era.understood_era_year == 31);
+
+  const BirthDateReading western = read_typed_birth_date("1980-01-02", kToday);
+  BOOST_TEST(!western.past_era_end);
+  BOOST_TEST(western.typed_era.empty());
+}
+
+// The form says what is wrong: 「2023年2月30日は存在しない日付です」 needs the
+// fields as typed and the kind of problem.
+BOOST_AUTO_TEST_CASE(a_refused_date_says_why_and_keeps_what_was_typed) {
+  const BirthDateReading no_day = read_typed_birth_date("2023年2月30日", kToday);
+  BOOST_TEST(!no_day.date.has_value());
+  BOOST_TEST((no_day.problem == BirthDateProblem::NoSuchDay));
+  BOOST_TEST((no_day.typed == CalendarDate{2023, 2, 30}));
+  BOOST_TEST(no_day.typed_era.empty());
+
+  const BirthDateReading era_no_day = read_typed_birth_date("S55.2.30", kToday);
+  BOOST_TEST((era_no_day.problem == BirthDateProblem::NoSuchDay));
+  BOOST_TEST(era_no_day.typed_era == "昭和");
+  BOOST_TEST((era_no_day.typed == CalendarDate{55, 2, 30}));
+
+  BOOST_TEST((read_typed_birth_date("平成元年1月7日", kToday).problem == BirthDateProblem::NoSuchDay));
+  BOOST_TEST((read_typed_birth_date("1899-12-31", kToday).problem == BirthDateProblem::TooEarly));
+  BOOST_TEST((read_typed_birth_date("2024-06-02", kToday).problem == BirthDateProblem::InFuture));
+  BOOST_TEST((read_typed_birth_date("abc", kToday).problem == BirthDateProblem::Unreadable));
+  BOOST_TEST((read_typed_birth_date("1980/01-02", kToday).problem == BirthDateProblem::Unreadable));
 }
 
 BOOST_AUTO_TEST_CASE(impossible_dates_are_rejected) {

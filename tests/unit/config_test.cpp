@@ -207,3 +207,37 @@ BOOST_AUTO_TEST_CASE(a_remote_relay_without_required_starttls_is_refused) {
   // 127.0.0.1.example.jp is a name, not the loopback address.
   BOOST_TEST(!error_of(files.write_main("smtp.url = smtp://127.0.0.1.example.jp:25\n")).empty());
 }
+
+// Issue 15 item 2: the society's name, logo, contact and links are
+// configured, optional (none set: empty), and checked at start like every key.
+BOOST_AUTO_TEST_CASE(society_keys_are_optional_and_read_as_written) {
+  ConfigFiles files;
+  BOOST_TEST(load_config(files.write_main("")).society.name.empty());
+  const Config config = load_config(files.write_main(
+      "society.name = サンプル健康保険組合\n"
+      "society.logo = /static/sample-society-logo.svg\n"
+      "society.contact_name = サンプル健康保険組合 適用グループ\n"
+      "society.contact_phone = 03-0000-0000\n"
+      "society.contact_hours = 平日 9時〜17時\n"
+      "society.privacy_url = https://www.example.jp/privacy\n"
+      "society.help_url = /static/sample-help.html\n"));
+  BOOST_TEST(config.society.name == "サンプル健康保険組合");
+  BOOST_TEST(config.society.logo == "/static/sample-society-logo.svg");
+  BOOST_TEST(config.society.contact_name == "サンプル健康保険組合 適用グループ");
+  BOOST_TEST(config.society.contact_phone == "03-0000-0000");
+  BOOST_TEST(config.society.contact_hours == "平日 9時〜17時");
+  BOOST_TEST(config.society.privacy_url == "https://www.example.jp/privacy");
+  BOOST_TEST(config.society.help_url == "/static/sample-help.html");
+}
+
+BOOST_AUTO_TEST_CASE(a_bad_society_value_names_file_line_and_key) {
+  ConfigFiles files;
+  const std::string at = files.main.string() + ":5: ";
+  BOOST_TEST(error_of(files.write_main("society.logo = https://cdn.example.jp/logo.svg\n")).rfind(at + "society.logo:", 0) == 0);
+  BOOST_TEST(error_of(files.write_main("society.logo = /static/../secrets.conf\n")).rfind(at + "society.logo:", 0) == 0);
+  BOOST_TEST(error_of(files.write_main("society.contact_phone = call us\n")).rfind(at + "society.contact_phone:", 0) == 0);
+  BOOST_TEST(error_of(files.write_main("society.privacy_url = javascript:alert(1)\n")).rfind(at + "society.privacy_url:", 0) == 0);
+  BOOST_TEST(error_of(files.write_main("society.help_url = http://www.example.jp/help\n")).rfind(at + "society.help_url:", 0) == 0);
+  BOOST_TEST(error_of(files.write_main("society.help_url = //evil.example/help\n")).rfind(at + "society.help_url:", 0) == 0);
+  BOOST_TEST(error_of(files.write_main("society.name = " + std::string(121, 'a') + "\n")).rfind(at + "society.name:", 0) == 0);
+}

@@ -10,7 +10,7 @@ namespace {
   "member_id, login_id, email, display_name, password_hash, password_is_temporary, is_disabled, " \
   "(password_is_temporary = 1 AND password_expires_at <= UTC_TIMESTAMP(6)) AS password_expired, "  \
   "last_login_at IS NOT NULL AS has_logged_in, "                                                     \
-  "DATE_FORMAT(DATE_ADD(previous_login_at, INTERVAL 9 HOUR), '%Y-%m-%d %H:%i') AS previous_login_jst, " \
+  "DATE_FORMAT(DATE_ADD(previous_login_at, INTERVAL 9 HOUR), '%Y年%c月%e日 %k時%i分') AS previous_login_jst, " \
   "DATE_FORMAT(birth_date, '%Y-%m-%d') AS birth_date_iso "
 
 constexpr std::size_t kMaxLoginIdBytes = 64;  // the column's width

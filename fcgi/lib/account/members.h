@@ -22,7 +22,7 @@ struct Member {
   bool password_expired = false;  // a temporary password past its validity (D6)
   bool is_disabled = false;
   bool has_logged_in = false;     // R1 (ア)
-  std::optional<std::string> previous_login_jst;  // "2026-11-26 20:31", for マイページ
+  std::optional<std::string> previous_login_jst;  // 「2026年11月26日 20時31分」 (JST), for マイページ
   std::string birth_date;         // YYYY-MM-DD: R1 (エ), D15's confirmation
 };
 

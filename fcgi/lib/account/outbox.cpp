@@ -1,5 +1,6 @@
 #include "outbox.h"
 
+#include <optional>
 #include <stdexcept>
 
 #include "crypto.h"
@@ -17,6 +18,20 @@ const SqlStatement kOutboxDepth{
     "outbox.depth",
     "SELECT COUNT(*) AS waiting, COALESCE(TIMESTAMPDIFF(SECOND, MIN(created_at), UTC_TIMESTAMP(6)), 0) AS oldest "
     "FROM mail_outbox WHERE status IN ('queued', 'sending')"};
+
+// The addressee of every mail (issue 15 item 7): 「{{DISPLAY_NAME}} 様」.
+const SqlStatement kAddressee{"outbox.addressee", "SELECT display_name FROM members WHERE member_id = ?"};
+
+// 「山田 太郎 様」, or 「ご加入者様」 (the template's) when the member has no name.
+void set_addressee(Transaction& tx, std::uint64_t member_id, ctemplate::TemplateDictionary& dict) {
+  sql::PreparedStatement& select = tx.statement(kAddressee);
+  select.setUInt64(1, member_id);
+  Rows rows = query(select);
+  std::optional<std::string> name;
+  if (rows->next()) name = nullable_string(*rows, "display_name");
+  if (name && !name->empty()) dict.SetValueAndShowSection("DISPLAY_NAME", *name, "NAMED");
+  else dict.ShowSection("UNNAMED");
+}
 
 }  // namespace
 
@@ -41,6 +56,7 @@ void enqueue_mail(Transaction& tx, const Config& config, MailKind kind, std::uin
                            const std::string& to_address, ctemplate::TemplateDictionary& dict) {
   dict.SetValue("SENDING_DOMAIN", config.mail_sending_domain);
   dict.SetValue("PUBLIC_BASE_URL", config.public_base_url);
+  set_addressee(tx, member_id, dict);
   std::string text = render_template(mail_template_name(kind), dict);
   text.erase(0, text.find_first_not_of('\n'));  // the line of the AUTOESCAPE pragma
   const auto blank = text.find("\n\n");

@@ -121,6 +121,30 @@ Setter header_text(std::string Config::*field) {
   };
 }
 
+// Society texts (issue 15) are shown on every page and in every mail: one
+// line, no control characters, and short enough for the header and a mail line.
+Setter society_text(std::string Society::*field, std::size_t max_bytes) {
+  return [=](Config& c, const Location& at, std::string_view v) {
+    for (unsigned char ch : v)
+      if (ch < 0x20 || ch == 0x7f) fail(at, "must not contain control characters");
+    if (v.size() > max_bytes) fail(at, "must be at most " + std::to_string(max_bytes) + " bytes");
+    c.society.*field = std::string(v);
+  };
+}
+
+// A link in the footer: https:// elsewhere or a path on this site; nothing
+// a browser would run (javascript:) or send in clear text.
+Setter society_link(std::string Society::*field) {
+  return [=](Config& c, const Location& at, std::string_view v) {
+    if (!v.empty() && !v.starts_with("https://") && !(v.starts_with("/") && !v.starts_with("//")))
+      fail(at, "must start with https:// or be a path such as /help (e.g. https://www.example-kenpo.or.jp/privacy)");
+    for (unsigned char ch : v)
+      if (ch <= 0x20 || ch == 0x7f || ch == '"' || ch == '<' || ch == '>' || ch == '\\')
+        fail(at, "must be a plain URL without spaces or quotes");
+    c.society.*field = std::string(v);
+  };
+}
+
 const std::map<std::string, Setter, std::less<>>& main_keys() {
   static const std::map<std::string, Setter, std::less<>> keys = {
       {"templates_dir", nonempty_text(&Config::templates_dir)},
@@ -217,6 +241,31 @@ const std::map<std::string, Setter, std::less<>>& main_keys() {
        [](Config& c, const Location& at, std::string_view v) {
          c.limits.login_lockout_max_seconds = parse_int(at, v, 1, 604800);
        }},
+      {"society.name", society_text(&Society::name, 120)},
+      {"society.logo",
+       [](Config& c, const Location& at, std::string_view v) {
+         // nginx serves it from the static folder (no program reads it), and
+         // the pages' CSP (img-src 'self') allows only this site's images.
+         if (v.empty()) return;
+         if (!v.starts_with("/static/")) fail(at, "must be a path under /static/ (e.g. /static/society/logo.svg)");
+         for (unsigned char ch : v)
+           if (!std::isalnum(ch) && ch != '/' && ch != '.' && ch != '-' && ch != '_')
+             fail(at, "may contain only letters, digits, '/', '.', '-' and '_'");
+         if (v.find("..") != std::string_view::npos) fail(at, "must not contain '..'");
+         c.society.logo = std::string(v);
+       }},
+      {"society.contact_name", society_text(&Society::contact_name, 120)},
+      {"society.contact_phone",
+       [](Config& c, const Location& at, std::string_view v) {
+         for (unsigned char ch : v)
+           if (!std::isdigit(ch) && ch != '-' && ch != '(' && ch != ')' && ch != ' ' && ch != '+')
+             fail(at, "may contain only digits, '-', '(', ')', '+' and spaces (e.g. 03-1234-5678)");
+         if (v.size() > 32) fail(at, "must be at most 32 characters");
+         c.society.contact_phone = std::string(v);
+       }},
+      {"society.contact_hours", society_text(&Society::contact_hours, 160)},
+      {"society.privacy_url", society_link(&Society::privacy_url)},
+      {"society.help_url", society_link(&Society::help_url)},
       {"client_ip.trusted_proxies",
        [](Config& c, const Location& at, std::string_view v) { c.client_ip_trusted_proxies = parse_addresses(at, v); }},
       {"client_ip.header",

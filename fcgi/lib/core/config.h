@@ -46,6 +46,20 @@ struct AbuseLimits {
   int login_lockout_max_seconds = 3600;            // limits.login_id.lockout_max: the cap of the doubling
 };
 
+// The health-insurance society whose site this is (issue 15): KOSMO serves
+// many, so its name, logo, contact desk and links are configured, not written
+// into templates. Every key is optional: an empty one leaves its place out of
+// the pages and mails (page.cpp), never an empty label.
+struct Society {
+  std::string name;           // society.name: header, <title>, footer, mail signature
+  std::string logo;           // society.logo: a path nginx serves, "/static/..."
+  std::string contact_name;   // society.contact_name: the desk members call
+  std::string contact_phone;  // society.contact_phone
+  std::string contact_hours;  // society.contact_hours
+  std::string privacy_url;    // society.privacy_url: https:// or a path on this site
+  std::string help_url;       // society.help_url
+};
+
 struct Config {
   std::string source_path;
 
@@ -115,6 +129,7 @@ struct Config {
   int purge_mail_days = 30;      // outbox rows sent (or failed) that long ago
   int purge_audit_days = 365;    // audit_events (D8) older than that
 
+  Society society;     // issue 15
   AbuseLimits limits;  // D7
   // The client address is nginx's $remote_addr (REMOTE_ADDR). Only when that
   // address is one of these proxies is the last address of client_ip_header

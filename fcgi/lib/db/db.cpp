@@ -323,14 +323,30 @@ void Transaction::set_savepoint() {
 void Transaction::roll_back_to_savepoint() { db_.execute("ROLLBACK TO SAVEPOINT kosmo_part"); }
 
 namespace {
+// The Japanese way of writing a time (issue 15 item 7): 「2026年12月2日 8時11分」,
+// no leading zeros (%c month, %e day, %k hour are unpadded in MariaDB).
 const SqlStatement kNowJst{"db.now_jst",
-                           "SELECT DATE_FORMAT(DATE_ADD(UTC_TIMESTAMP(), INTERVAL 9 HOUR), '%Y-%m-%d %H:%i') AS now_jst"};
+                           "SELECT DATE_FORMAT(DATE_ADD(UTC_TIMESTAMP(), INTERVAL 9 HOUR), "
+                           "'%Y年%c月%e日 %k時%i分') AS now_jst"};
+// A deadline a few hours or days ahead: 「12月2日 9時11分」. Cut to the minute,
+// so the time shown is never later than the real end.
+const SqlStatement kDeadlineJst{"db.deadline_jst",
+                                "SELECT DATE_FORMAT(DATE_ADD(UTC_TIMESTAMP(), INTERVAL 9 * 3600 + ? SECOND), "
+                                "'%c月%e日 %k時%i分') AS deadline_jst"};
 }  // namespace
 
 std::string database_now_jst(Transaction& tx) {
   Rows rows = query(tx.statement(kNowJst));
   rows->next();
   return rows->getString("now_jst").asStdString();
+}
+
+std::string database_deadline_jst(Transaction& tx, int seconds_from_now) {
+  sql::PreparedStatement& statement = tx.statement(kDeadlineJst);
+  statement.setInt(1, seconds_from_now);
+  Rows rows = query(statement);
+  rows->next();
+  return rows->getString("deadline_jst").asStdString();
 }
 
 Rows query(sql::PreparedStatement& statement) { return Rows(statement.executeQuery()); }

@@ -163,9 +163,13 @@ using Rows = std::unique_ptr<sql::ResultSet>;
 Rows query(sql::PreparedStatement& statement);
 std::optional<std::string> nullable_string(sql::ResultSet& rows, const char* column);
 
-// "2026-11-26 20:31" in Japan time (UTC+9, no DST), from the database clock,
-// for mails and pages that tell a member when something happened.
+// 「2026年11月26日 20時31分」 in Japan time (UTC+9, no DST), from the database
+// clock, for mails and pages that tell a member when something happened.
 std::string database_now_jst(Transaction& tx);
+
+// 「11月27日 20時31分」: now plus `seconds_from_now` in Japan time, for the
+// absolute deadline a mail gives beside its duration (issue 15 item 7).
+std::string database_deadline_jst(Transaction& tx, int seconds_from_now);
 
 // Calls the driver once from the main thread: get_driver_instance() is not
 // thread-safe on its first call.

@@ -95,6 +95,7 @@ int run_screen(const ScreenSpec& screen, int argc, char** argv) {
   } catch (const ConfigError& e) {
     die(EX_CONFIG, "config_invalid", {{"error", e.what()}});
   }
+  set_site_identity(config.society, config.public_base_url);  // issue 15: read-only from here on
   try {
     load_templates(config.templates_dir, screen.templates);
   } catch (const std::exception& e) {

@@ -140,16 +140,26 @@ std::optional<CalendarDate> check_gregorian(const CalendarDate& date) {
   return date;
 }
 
-// ICU converts the era date. Non-lenient ICU refuses 2月30日 but silently
-// rolls 平成元年1月7日 into 昭和64年 and 昭和65年 into 平成2年, so the date is
-// read back in the Japanese calendar and must name the same era, year and day.
-std::optional<CalendarDate> convert_era_date(int32_t icu_era, const CalendarDate& typed) {
+// What ICU made of an era date: the Gregorian day, and the era it fell in.
+struct EraConversion {
+  CalendarDate date;
+  int32_t icu_era;
+  int era_year;
+};
+
+// ICU converts the era date. Non-lenient ICU refuses 2月30日 but rolls
+// 平成元年1月7日 back into 昭和64年 and 昭和65年 (平成31年5月1日) on into
+// 平成2年 (令和元年), so the date is read back in the Japanese calendar: the
+// same era, month and day, or a later era (past the typed era's end: the
+// same day, issue 15), or nothing (before the typed era began).
+std::optional<EraConversion> convert_era_date(int32_t icu_era, const CalendarDate& typed) {
   UErrorCode status = U_ZERO_ERROR;
   std::unique_ptr<icu::Calendar> japanese(
       icu::Calendar::createInstance(icu::TimeZone::getGMT()->clone(), japanese_calendar_locale(),
                                     status));
   icu::GregorianCalendar gregorian(icu::TimeZone::getGMT()->clone(), status);
   if (U_FAILURE(status)) throw std::runtime_error("birth_date: ICU calendars unavailable");
+  if (typed.year < 1) return std::nullopt;
   japanese->clear();
   japanese->setLenient(false);
   japanese->set(UCAL_ERA, icu_era);
@@ -158,18 +168,25 @@ std::optional<CalendarDate> convert_era_date(int32_t icu_era, const CalendarDate
   japanese->set(UCAL_DATE, typed.day);
   const UDate time = japanese->getTime(status);
   if (U_FAILURE(status)) return std::nullopt;  // month 13, 2月30日 ...
-  const bool same_era_date = japanese->get(UCAL_ERA, status) == icu_era &&
-                             japanese->get(UCAL_YEAR, status) == typed.year &&
-                             japanese->get(UCAL_MONTH, status) == typed.month - 1 &&
-                             japanese->get(UCAL_DATE, status) == typed.day;
-  if (U_FAILURE(status) || !same_era_date) return std::nullopt;
+  const int32_t read_era = japanese->get(UCAL_ERA, status);
+  const int read_year = japanese->get(UCAL_YEAR, status);
+  const bool same_day = japanese->get(UCAL_MONTH, status) == typed.month - 1 &&
+                        japanese->get(UCAL_DATE, status) == typed.day;
+  if (U_FAILURE(status) || !same_day || read_era < icu_era) return std::nullopt;
+  if (read_era == icu_era && read_year != typed.year) return std::nullopt;
   gregorian.setTime(time, status);
   const CalendarDate date{gregorian.get(UCAL_YEAR, status), gregorian.get(UCAL_MONTH, status) + 1,
                           gregorian.get(UCAL_DATE, status)};
   if (U_FAILURE(status) || gregorian.get(UCAL_ERA, status) != icu::GregorianCalendar::AD) {
     return std::nullopt;
   }
-  return date;
+  return EraConversion{date, read_era, read_year};
+}
+
+std::string era_name(int32_t icu_era) {
+  for (const Era& era : modern_eras())
+    if (era.icu_era == icu_era) return era.name;
+  return {};
 }
 
 // Strips a leading era name (昭和) or letter (S, s) and returns its ICU era.
@@ -204,16 +221,42 @@ std::optional<CalendarDate> parse_birth_date(std::string_view typed) {
 }
 
 std::optional<CalendarDate> parse_birth_date(std::string_view typed, const CalendarDate& today) {
+  return read_typed_birth_date(typed, today).date;
+}
+
+BirthDateReading read_typed_birth_date(std::string_view typed) {
+  return read_typed_birth_date(typed, today_in_japan());
+}
+
+BirthDateReading read_typed_birth_date(std::string_view typed, const CalendarDate& today) {
+  BirthDateReading reading;
   const std::optional<std::string> text = fold_typed_date(typed);
-  if (!text) return std::nullopt;
-  Cursor cursor(*text);
-  const std::optional<int32_t> era = take_era(cursor);
-  const std::optional<CalendarDate> fields = parse_fields(cursor, era.has_value());
-  if (!fields) return std::nullopt;
-  const std::optional<CalendarDate> date =
-      era ? convert_era_date(*era, *fields) : check_gregorian(*fields);
-  if (!date || *date < kEarliestBirthDate || *date > today) return std::nullopt;
-  return date;
+  Cursor cursor(text ? *text : std::string_view());
+  const std::optional<int32_t> era = text ? take_era(cursor) : std::nullopt;
+  const std::optional<CalendarDate> fields = text ? parse_fields(cursor, era.has_value()) : std::nullopt;
+  if (!fields) {
+    reading.problem = BirthDateProblem::Unreadable;
+    return reading;
+  }
+  reading.typed = *fields;
+  std::optional<CalendarDate> date;
+  if (era) {
+    reading.typed_era = era_name(*era);
+    const std::optional<EraConversion> converted = convert_era_date(*era, *fields);
+    if (converted) {
+      date = converted->date;
+      reading.past_era_end = converted->icu_era != *era;
+      reading.understood_era = era_name(converted->icu_era);
+      reading.understood_era_year = converted->era_year;
+    }
+  } else {
+    date = check_gregorian(*fields);
+  }
+  if (!date) reading.problem = BirthDateProblem::NoSuchDay;
+  else if (*date < kEarliestBirthDate) reading.problem = BirthDateProblem::TooEarly;
+  else if (*date > today) reading.problem = BirthDateProblem::InFuture;
+  else reading.date = date;
+  return reading;
 }
 
 }  // namespace kosmo

@@ -36,6 +36,14 @@ IdentityOutcome check_identity(Transaction& tx, const Config& config, const Queu
     ctemplate::TemplateDictionary mail("id_notice");
     mail.SetValue("TOKEN", token.url_value);  // in a URL built from public_base_url, never Host (D13)
     set_duration(mail, "TOKEN_TTL", config.token_ttl);
+    // The deadline as a time of day beside the duration, and what to do on
+    // the page the URL opens (issue 15 item 7).
+    mail.SetValue("TOKEN_DEADLINE", database_deadline_jst(tx, config.token_ttl));
+    switch (config.link_confirm) {
+      case LinkConfirm::Button: mail.ShowSection("PRESS_BUTTON"); break;
+      case LinkConfirm::BirthDate: mail.ShowSection("ASK_BIRTH_DATE"); break;
+      case LinkConfirm::Off: mail.ShowSection("OPEN_ONLY"); break;
+    }
     // The stored address, never the typed one (D10, CVE-2019-19844).
     enqueue_mail(tx, config, MailKind::IdNotice, match.member->member_id, *match.member->email, mail);
   }
