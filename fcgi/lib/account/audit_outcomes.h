@@ -26,6 +26,11 @@ enum class PasswordChangeFailedOutcome { WrongCurrentPassword };
 enum class PasswordInitializedOutcome { Ok, RefusedMissing, RefusedExpired, RefusedResetUsed, RefusedNotEligible };
 enum class MailSentOutcome { Ok };  // D11
 enum class MailFailedOutcome { AttemptsExhausted, NoBody, InvalidMessage, SmtpRejected };
+// D16: a new address's confirmation mail was queued; the registered address,
+// if any, was told at once (ToRegisteredToo) or there was none (FirstAddress).
+enum class EmailChangeRequestedOutcome { FirstAddress, ToRegisteredToo };
+// D16, D7: why a well-formed change was refused (the screen says which).
+enum class EmailChangeRefusedOutcome { WrongPassword, LoginIdLocked, OverLimit };
 enum class AdminActionOutcome { MemberUnlocked, MemberDisabled, MemberEnabled, OutboxRetry, Purge };
 
 std::string_view to_string(LoginSucceededOutcome outcome);
@@ -38,6 +43,8 @@ std::string_view to_string(PasswordChangeFailedOutcome outcome);
 std::string_view to_string(PasswordInitializedOutcome outcome);
 std::string_view to_string(MailSentOutcome outcome);
 std::string_view to_string(MailFailedOutcome outcome);
+std::string_view to_string(EmailChangeRequestedOutcome outcome);
+std::string_view to_string(EmailChangeRefusedOutcome outcome);
 std::string_view to_string(AdminActionOutcome outcome);
 std::ostream& operator<<(std::ostream& out, LoginSucceededOutcome outcome);
 std::ostream& operator<<(std::ostream& out, LoginFailedOutcome outcome);
@@ -49,6 +56,8 @@ std::ostream& operator<<(std::ostream& out, PasswordChangeFailedOutcome outcome)
 std::ostream& operator<<(std::ostream& out, PasswordInitializedOutcome outcome);
 std::ostream& operator<<(std::ostream& out, MailSentOutcome outcome);
 std::ostream& operator<<(std::ostream& out, MailFailedOutcome outcome);
+std::ostream& operator<<(std::ostream& out, EmailChangeRequestedOutcome outcome);
+std::ostream& operator<<(std::ostream& out, EmailChangeRefusedOutcome outcome);
 std::ostream& operator<<(std::ostream& out, AdminActionOutcome outcome);
 
 // The event each outcome belongs to.
@@ -62,6 +71,8 @@ AuditEvent audit_event_of(PasswordChangeFailedOutcome);
 AuditEvent audit_event_of(PasswordInitializedOutcome);
 AuditEvent audit_event_of(MailSentOutcome);
 AuditEvent audit_event_of(MailFailedOutcome);
+AuditEvent audit_event_of(EmailChangeRequestedOutcome);
+AuditEvent audit_event_of(EmailChangeRefusedOutcome);
 AuditEvent audit_event_of(AdminActionOutcome);
 
 template <typename Outcome>
