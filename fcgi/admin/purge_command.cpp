@@ -26,6 +26,8 @@ DESCRIPTION
       recovery_tokens   expired more than purge.tokens_days ago (7), once no
                         grant refers to them; until then a known token still
                         gets its precise invalid-URL screen (D3)
+      email_changes     address changes (D16) whose link expired more than
+                        purge.tokens_days ago (7), used or not
       mail_outbox       sent, or failed, more than purge.mail_days ago (30);
                         queued mails are never deleted
       rate_limits,      what no abuse limit reads any more (D7): events older
@@ -71,6 +73,7 @@ KOSMO_PURGE(Grants, "recovery_grants", "expires_at < UTC_TIMESTAMP(6) - INTERVAL
 KOSMO_PURGE(Tokens, "recovery_tokens",
             "expires_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY AND NOT EXISTS "
             "(SELECT 1 FROM recovery_grants g WHERE g.token_id = recovery_tokens.token_id)")
+KOSMO_PURGE(EmailChanges, "email_changes", "expires_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY")
 KOSMO_PURGE(Mails, "mail_outbox",
             "((status = 'sent' AND sent_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY) "
             "OR (status = 'failed' AND created_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY))")
@@ -114,6 +117,8 @@ int admin_purge(const Config& config, Connection& db, const std::vector<std::str
       {"recovery_grants", "expired more than purge.tokens_days ago", kCountGrants, kDeleteGrants,
        &Config::purge_tokens_days},
       {"recovery_tokens", "expired more than purge.tokens_days ago", kCountTokens, kDeleteTokens,
+       &Config::purge_tokens_days},
+      {"email_changes", "expired more than purge.tokens_days ago", kCountEmailChanges, kDeleteEmailChanges,
        &Config::purge_tokens_days},
       {"mail_outbox", "sent or failed more than purge.mail_days ago", kCountMails, kDeleteMails,
        &Config::purge_mail_days, 2},
