@@ -7,6 +7,9 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
 const { Client, admin, sqlValue, mailsTo, waitForMail, mailFiles } = require('../support/harness');
 const { submitIdentity, identityOf, requestIdNotice, openAndConfirm, outboxCount, lastAudit } = require('../support/recovery');
 const { mailsArrived, loggedIn, requestAndReadLink, openAndConfirmEmail } = require('../support/email_change');
@@ -76,4 +79,25 @@ test('D16 item 4: member add records the insurer as source; kosmo-admin member s
   assert.match(shown, /^email_source: +member/m);
   assert.match(shown, /^email_confirmed: +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/m);
   assert.match(shown, /^pending_email: +none$/m);
+});
+
+test('D16: import-members never brings back the address the member replaced; member add sets the insurer\'s', async () => {
+  const { member, client } = await loggedIn();
+  const address = fresh('u');
+  const { token } = await requestAndReadLink(client, member, address);
+  assert.equal((await openAndConfirmEmail(token)).status, 200);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kosmo-email-import-'));
+  try {
+    const file = path.join(dir, 'export.csv');
+    fs.writeFileSync(file, ['login_id,card_symbol,card_number,birth_date,email,has_logged_in',
+      `${member.login_id},${member.card_symbol},${member.card_number},${member.birth_date},${member.email},1`, ''].join('\n'));
+    admin(['import-members', file]);  // the insurer's old export, run again
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  const row = () => sqlValue(`SELECT CONCAT(email, ' ', email_source, ' ', email_confirmed_at IS NOT NULL) FROM members WHERE member_id = ${member.member_id}`);
+  assert.equal(row(), `${address} member 1`);
+  admin(['member', 'add', '--login-id', member.login_id, '--card-symbol', member.card_symbol, '--card-number', member.card_number,
+    '--birth-date', member.birth_date, '--email', `support-${member.member_id}@example.jp`, '--logged-in'], `${member.password}\n`);
+  assert.equal(row(), `support-${member.member_id}@example.jp insurer 0`);
 });
