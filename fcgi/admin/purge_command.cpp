@@ -14,7 +14,7 @@
 namespace kosmo {
 
 const char* const kPurgeHelp = R"(NAME
-    kosmo-admin purge - delete expired sessions, tokens, grants, mails, limits, audit
+    kosmo-admin purge - delete expired sessions, tokens, grants, set-aside identities, mails, limits, audit
 
 SYNOPSIS
     kosmo-admin [--config FILE] purge [--dry-run]
@@ -28,6 +28,9 @@ DESCRIPTION
                         gets its precise invalid-URL screen (D3)
       email_changes     address changes (D16) whose link expired more than
                         purge.tokens_days ago (7), used or not
+      identity_requests set aside (failed_at) more than purge.tokens_days ago
+                        (7): a queued identity whose check failed, with
+                        what was typed; queued ones are never deleted
       mail_outbox       sent, or failed, more than purge.mail_days ago (30);
                         queued mails are never deleted
       rate_limits,      what no abuse limit reads any more (D7): events older
@@ -74,6 +77,11 @@ KOSMO_PURGE(Tokens, "recovery_tokens",
             "expires_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY AND NOT EXISTS "
             "(SELECT 1 FROM recovery_grants g WHERE g.token_id = recovery_tokens.token_id)")
 KOSMO_PURGE(EmailChanges, "email_changes", "expires_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY")
+// A set-aside identity (004: its check failed, failed_at is set) holds what
+// was typed, card number and address included, and waits for an operator;
+// after the tokens' retention it goes like an expired token. A queued one
+// (failed_at NULL) is the check's to delete.
+KOSMO_PURGE(SetAside, "identity_requests", "failed_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY")
 KOSMO_PURGE(Mails, "mail_outbox",
             "((status = 'sent' AND sent_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY) "
             "OR (status = 'failed' AND created_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY))")
@@ -119,6 +127,8 @@ int admin_purge(const Config& config, Connection& db, const std::vector<std::str
       {"recovery_tokens", "expired more than purge.tokens_days ago", kCountTokens, kDeleteTokens,
        &Config::purge_tokens_days},
       {"email_changes", "expired more than purge.tokens_days ago", kCountEmailChanges, kDeleteEmailChanges,
+       &Config::purge_tokens_days},
+      {"identity_requests", "set aside more than purge.tokens_days ago", kCountSetAside, kDeleteSetAside,
        &Config::purge_tokens_days},
       {"mail_outbox", "sent or failed more than purge.mail_days ago", kCountMails, kDeleteMails,
        &Config::purge_mail_days, 2},

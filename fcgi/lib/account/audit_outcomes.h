@@ -32,6 +32,10 @@ enum class EmailChangeRequestedOutcome { FirstAddress, ToRegisteredToo };
 // D16, D7: why a well-formed change was refused (the screen says which).
 enum class EmailChangeRefusedOutcome { WrongPassword, LoginIdLocked, OverLimit };
 enum class AdminActionOutcome { MemberUnlocked, MemberDisabled, MemberEnabled, OutboxRetry, Purge };
+// D15: a wrong birth date typed before a mail URL is consumed, while the URL
+// is still usable (a token_redeem row). Once wrong dates spend it, the row's
+// outcome is the token's state instead (Redemption::TooManyFailures, tokens.h).
+enum class TokenConfirmOutcome { WrongBirthDate };
 
 std::string_view to_string(LoginSucceededOutcome outcome);
 std::string_view to_string(LoginFailedOutcome outcome);
@@ -46,6 +50,7 @@ std::string_view to_string(MailFailedOutcome outcome);
 std::string_view to_string(EmailChangeRequestedOutcome outcome);
 std::string_view to_string(EmailChangeRefusedOutcome outcome);
 std::string_view to_string(AdminActionOutcome outcome);
+std::string_view to_string(TokenConfirmOutcome outcome);
 std::ostream& operator<<(std::ostream& out, LoginSucceededOutcome outcome);
 std::ostream& operator<<(std::ostream& out, LoginFailedOutcome outcome);
 std::ostream& operator<<(std::ostream& out, LoginLockedOutcome outcome);
@@ -59,6 +64,7 @@ std::ostream& operator<<(std::ostream& out, MailFailedOutcome outcome);
 std::ostream& operator<<(std::ostream& out, EmailChangeRequestedOutcome outcome);
 std::ostream& operator<<(std::ostream& out, EmailChangeRefusedOutcome outcome);
 std::ostream& operator<<(std::ostream& out, AdminActionOutcome outcome);
+std::ostream& operator<<(std::ostream& out, TokenConfirmOutcome outcome);
 
 // The event each outcome belongs to.
 AuditEvent audit_event_of(LoginSucceededOutcome);
@@ -74,6 +80,7 @@ AuditEvent audit_event_of(MailFailedOutcome);
 AuditEvent audit_event_of(EmailChangeRequestedOutcome);
 AuditEvent audit_event_of(EmailChangeRefusedOutcome);
 AuditEvent audit_event_of(AdminActionOutcome);
+AuditEvent audit_event_of(TokenConfirmOutcome);
 
 template <typename Outcome>
 concept AuditOutcome = requires(Outcome outcome) {
