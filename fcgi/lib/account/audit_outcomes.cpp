@@ -114,6 +114,7 @@ std::string_view to_string(AdminActionOutcome outcome) {
     case AdminActionOutcome::MemberEnabled: return "member_enabled";
     case AdminActionOutcome::OutboxRetry: return "outbox_retry";
     case AdminActionOutcome::Purge: return "purge";
+    case AdminActionOutcome::InitialPasswordIssued: return "initial_password_issued";
   }
   return "unknown";
 }

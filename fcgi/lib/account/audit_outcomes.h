@@ -31,7 +31,9 @@ enum class MailFailedOutcome { AttemptsExhausted, NoBody, InvalidMessage, SmtpRe
 enum class EmailChangeRequestedOutcome { FirstAddress, ToRegisteredToo };
 // D16, D7: why a well-formed change was refused (the screen says which).
 enum class EmailChangeRefusedOutcome { WrongPassword, LoginIdLocked, OverLimit };
-enum class AdminActionOutcome { MemberUnlocked, MemberDisabled, MemberEnabled, OutboxRetry, Purge };
+// InitialPasswordIssued: member issue-initial gave the member a letter's
+// temporary password (D17); the row never holds the password.
+enum class AdminActionOutcome { MemberUnlocked, MemberDisabled, MemberEnabled, OutboxRetry, Purge, InitialPasswordIssued };
 // D15: a wrong birth date typed before a mail URL is consumed, while the URL
 // is still usable (a token_redeem row). Once wrong dates spend it, the row's
 // outcome is the token's state instead (Redemption::TooManyFailures, tokens.h).

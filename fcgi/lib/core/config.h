@@ -105,6 +105,9 @@ struct Config {
   int grant_ttl = 900;            // D5
   int temp_password_ttl = 86400;  // D6
   int email_confirm_ttl = 86400;  // email_confirm.ttl: the address confirmation link (D16)
+  // D17: the initial temporary password of kosmo-admin member issue-initial
+  // travels by letter, so it lives longer than a mailed one (30 days).
+  int temp_password_initial_ttl = 2592000;
   LinkConfirm link_confirm = LinkConfirm::Button;
   int link_confirm_max_failures = 3;  // D15
 
