@@ -36,7 +36,7 @@ KOSMO_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 # The FastCGI screen programs, without the kosmo- prefix. The one list: socket
 # and log names follow it. Routes are in nginx/kosmo-site.conf.in.
-KOSMO_SCREENS=(login password-change mypage forgot-id id-notice password-reset metrics)
+KOSMO_SCREENS=(login password-change mypage forgot-id id-notice password-reset email metrics)
 
 # ---------------------------------------------------------------- helpers ---
 

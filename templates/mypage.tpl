@@ -21,12 +21,15 @@
 <dt>登録済みのメールアドレス</dt>
 {{#HAS_EMAIL}}<dd>{{EMAIL}}</dd>{{/HAS_EMAIL}}
 {{#NO_EMAIL}}<dd>登録されていません</dd>{{/NO_EMAIL}}
+{{#PENDING_EMAIL}}<dt>確認待ちのメールアドレス</dt><dd>{{PENDING_EMAIL_MASKED}}（確認メールのURLの有効期限: {{PENDING_EXPIRES_AT}}（日本時間）まで）</dd>{{/PENDING_EMAIL}}
 <dt>前回のログイン</dt>
 {{#HAS_PREVIOUS_LOGIN}}<dd>{{PREVIOUS_LOGIN}}</dd>{{/HAS_PREVIOUS_LOGIN}}
 {{#FIRST_LOGIN}}<dd>今回が初めてのログインです</dd>{{/FIRST_LOGIN}}
 </dl>
 <ul class="links">
 <li><a href="/password">パスワード変更</a></li>
+{{#HAS_EMAIL}}<li><a href="/email">メールアドレス変更</a></li>{{/HAS_EMAIL}}
+{{#NO_EMAIL}}<li><a href="/email">メールアドレス登録</a></li>{{/NO_EMAIL}}
 </ul>
 <form method="post" action="/logout">
 <input type="hidden" name="csrf" value="{{CSRF_TOKEN}}">

@@ -44,7 +44,10 @@ DESCRIPTION
     card_number    required  保険証の番号 (the same)
     birth_date     required  1980-01-02, 19800102, 1980/1/2, 昭和55年1月2日 ...
     email          optional  the registered address (empty: none; the member
-                             then gets no mail, R1 カ)
+                             then gets no mail, R1 カ); recorded as the
+                             insurer's. An address the member confirmed on
+                             this system (D16) is never replaced by the
+                             file's.
     display_name   optional  at most 100 characters
     password_hash  optional  an existing hash, kept as it is: bcrypt
                              ($2y$/$2b$/$2a$, from PHP's password_hash) or

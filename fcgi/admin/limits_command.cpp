@@ -42,7 +42,9 @@ DESCRIPTION
     never printed. SCOPE is identity_ip or login_ip (SUBJECT an address; an
     IPv6 address counts as its /64), login_id (the login ID as stored, NFKC
     and trimmed) or identity_card (the normalised symbol and number joined
-    by a line feed; --card SYMBOL NUMBER normalises them as the screen does).
+    by a line feed; --card SYMBOL NUMBER normalises them as the screen does)
+    or email_change (the member_id in decimal: address confirmation mails,
+    D16).
     show and key need no database.
 
 EXIT STATUS
@@ -62,7 +64,7 @@ constexpr const char* kLimitsUsage =
     "       kosmo-admin limits key --scope SCOPE --subject SUBJECT | --card SYMBOL NUMBER\n";
 
 constexpr std::array kScopes{LimitScope::IdentityIp, LimitScope::IdentityCard, LimitScope::LoginIp,
-                             LimitScope::LoginId};
+                             LimitScope::LoginId, LimitScope::EmailChange};
 
 std::optional<LimitScope> scope_named(std::string_view name) {
   for (const LimitScope scope : kScopes) {
@@ -92,7 +94,9 @@ int show(const Config& config) {
             << "limits.login_id.max_failures = " << l.login_failures_per_id.max << "\n"
             << "limits.login_id.window = " << l.login_failures_per_id.window_seconds << "\n"
             << "limits.login_id.lockout = " << l.login_lockout_seconds << "\n"
-            << "limits.login_id.lockout_max = " << l.login_lockout_max_seconds << "\n";
+            << "limits.login_id.lockout_max = " << l.login_lockout_max_seconds << "\n"
+            << "limits.email_change.max = " << l.email_changes_per_member.max << "\n"
+            << "limits.email_change.window = " << l.email_changes_per_member.window_seconds << "\n";
   return 0;
 }
 
@@ -112,7 +116,7 @@ int key(const Config& config, const std::vector<std::string>& args) {
   }
   const std::optional<LimitScope> scope = scope_named(args[1]);
   if (!scope) {
-    std::cerr << "kosmo-admin limits key: SCOPE is identity_ip, identity_card, login_ip or login_id\n";
+    std::cerr << "kosmo-admin limits key: SCOPE is identity_ip, identity_card, login_ip, login_id or email_change\n";
     return EX_USAGE;
   }
   // Hashed as given: the subject as the programs store it (see --help).

@@ -26,6 +26,8 @@ DESCRIPTION
       recovery_tokens   expired more than purge.tokens_days ago (7), once no
                         grant refers to them; until then a known token still
                         gets its precise invalid-URL screen (D3)
+      email_changes     address changes (D16) whose link expired more than
+                        purge.tokens_days ago (7), used or not
       identity_requests set aside (failed_at) more than purge.tokens_days ago
                         (7): a queued identity whose check failed, with
                         what was typed; queued ones are never deleted
@@ -74,6 +76,7 @@ KOSMO_PURGE(Grants, "recovery_grants", "expires_at < UTC_TIMESTAMP(6) - INTERVAL
 KOSMO_PURGE(Tokens, "recovery_tokens",
             "expires_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY AND NOT EXISTS "
             "(SELECT 1 FROM recovery_grants g WHERE g.token_id = recovery_tokens.token_id)")
+KOSMO_PURGE(EmailChanges, "email_changes", "expires_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY")
 // A set-aside identity (004: its check failed, failed_at is set) holds what
 // was typed, card number and address included, and waits for an operator;
 // after the tokens' retention it goes like an expired token. A queued one
@@ -122,6 +125,8 @@ int admin_purge(const Config& config, Connection& db, const std::vector<std::str
       {"recovery_grants", "expired more than purge.tokens_days ago", kCountGrants, kDeleteGrants,
        &Config::purge_tokens_days},
       {"recovery_tokens", "expired more than purge.tokens_days ago", kCountTokens, kDeleteTokens,
+       &Config::purge_tokens_days},
+      {"email_changes", "expired more than purge.tokens_days ago", kCountEmailChanges, kDeleteEmailChanges,
        &Config::purge_tokens_days},
       {"identity_requests", "set aside more than purge.tokens_days ago", kCountSetAside, kDeleteSetAside,
        &Config::purge_tokens_days},

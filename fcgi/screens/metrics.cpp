@@ -74,6 +74,12 @@ void add_database_figures(std::string& out, Transaction& tx) {
   add_sample(out, "kosmo_mails_failed_total", "", count_audit_events(tx, AuditEvent::MailFailed));
   add_metric_header(out, "kosmo_login_lockouts_total", "counter", "Login lockouts started (D7).");
   add_sample(out, "kosmo_login_lockouts_total", "", count_audit_events(tx, LoginLockedOutcome::LockoutStarted));
+  add_metric_header(out, "kosmo_email_changes_total", "counter",
+                    "Address changes (D16): confirmation mails queued, and links that set the address.");
+  add_sample(out, "kosmo_email_changes_total", "stage=\"requested\"",
+             count_audit_events(tx, AuditEvent::EmailChangeRequested));
+  add_sample(out, "kosmo_email_changes_total", "stage=\"confirmed\"",
+             count_audit_events(tx, AuditEvent::EmailChangeConfirm, "confirmed"));
   add_metric_header(out, "kosmo_identity_checks_waiting", "gauge", "Identity checks queued behind their answers (D1).");
   add_sample(out, "kosmo_identity_checks_waiting", "", queued_identity_count(tx));
   add_metric_header(out, "kosmo_identity_checks_set_aside", "gauge",

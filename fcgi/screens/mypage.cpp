@@ -1,5 +1,6 @@
 // mypage: マイページ and ログアウト (issue 3). Shows who is logged in, the
-// registered address and the previous login; a member with a temporary
+// registered address, an address change waiting for its link (D16) and the
+// previous login; a member with a temporary
 // password is sent to the change screen first (R11). While no address is
 // registered (members.email NULL: a pending change is not one), a notice says
 // why one matters and links to メールアドレス登録 (D17, R1 カ). Logout ends
@@ -7,6 +8,7 @@
 #include <ctemplate/template.h>
 
 #include "audit.h"
+#include "email_changes.h"
 #include "form.h"
 #include "members.h"
 #include "screen.h"
@@ -27,6 +29,8 @@ Response show(Context& ctx) {
     return Response::see_other("/password");
   }
   const std::optional<Member> member = find_member_by_id(tx, session->member_id);
+  const std::optional<PendingChange> pending =
+      member ? find_pending_change(tx, member->member_id) : std::nullopt;  // D16
   tx.commit();
   if (!member) return Response::see_other("/login");
 
@@ -35,6 +39,11 @@ Response show(Context& ctx) {
   if (member->display_name) dict.SetValueAndShowSection("DISPLAY_NAME", *member->display_name, "HAS_NAME");
   if (member->email) dict.SetValueAndShowSection("EMAIL", *member->email, "HAS_EMAIL");
   else dict.ShowSection("NO_EMAIL");
+  if (pending) {
+    ctemplate::TemplateDictionary* open = dict.AddSectionDictionary("PENDING_EMAIL");
+    open->SetValue("PENDING_EMAIL_MASKED", mask_address(pending->new_email));
+    open->SetValue("PENDING_EXPIRES_AT", pending->expires_jst);
+  }
   if (member->previous_login_jst) dict.SetValueAndShowSection("PREVIOUS_LOGIN", *member->previous_login_jst, "HAS_PREVIOUS_LOGIN");
   else dict.ShowSection("FIRST_LOGIN");
   if (ctx.request.query_value("changed") == "1") dict.ShowSection("PASSWORD_CHANGED");

@@ -487,6 +487,106 @@ test('no screen needs JavaScript: login, mypage, logout and the forgotten-ID scr
   }
 });
 
+// The link in the newest メールアドレス確認のお願い to `address` (the real .eml in the sink).
+async function emailConfirmUrl(address, since) {
+  const mail = await waitForMail(address, { since, timeoutMs: 30000 });
+  assert.equal(mail.subject, '【KOSMO Communication Web】メールアドレス確認のお願い');
+  const url = (mail.body.match(/https?:\/\/[^\s<>"]+\/email\/confirm\?t=[A-Za-z0-9_-]{43}/) || [])[0];
+  assert.ok(url && url.startsWith(`${baseUrl}/email/confirm?`), `no confirmation URL under ${baseUrl} in the mail:\n${mail.body}`);
+  return url;
+}
+
+// Tab from the top of the page to the button named `name`, then Enter (keyboard only).
+async function pressByKeyboard(page, name, { url } = {}) {
+  for (let i = 0; i < 15; i += 1) {
+    await page.keyboard.press('Tab');
+    const text = await page.evaluate(() => (document.activeElement && document.activeElement.tagName === 'BUTTON' ? document.activeElement.textContent.trim() : ''));
+    if (text === name) return navigation(page, () => page.keyboard.press('Enter'), { url });
+  }
+  throw new Error(`the button 「${name}」 is not reached by Tab`);
+}
+
+test('D16 (カ → イ): a member without an address logs in, registers one by keyboard, confirms it from the .eml, logs out and recovers the login ID with it', async () => {
+  const m = member({ email: null });  // kind no_email: logged in before, no address
+  const address = `registered${m.card_number}@example.org`;
+  const { context, page } = await freshPage();
+  try {
+    await page.goto(`${baseUrl}/login`);
+    await login(page, m.login_id, m.password);
+    await navigation(page, () => page.getByRole('link', { name: 'メールアドレス登録', exact: true }).click(), { url: /\/email$/ });
+    assert.equal(await heading(page), 'メールアドレス登録');
+    await checkScreen(page, 'email-register');
+
+    // Item 1's errors beside their fields, then the form by keyboard only.
+    await page.getByLabel('新しいメールアドレス', { exact: true }).fill(address);
+    await page.getByLabel('新しいメールアドレス（確認）', { exact: true }).fill(`x${address}`);
+    await page.getByLabel('現在のパスワード', { exact: true }).fill(m.password);
+    await navigation(page, () => page.getByRole('button', { name: '確認メールを送信', exact: true }).click(), { url: /\/email$/ });
+    assert.equal(await page.getByLabel('新しいメールアドレス（確認）', { exact: true }).getAttribute('aria-invalid'), 'true');
+    assert.match(await description(page, '新しいメールアドレス（確認）'), /一致しません/);
+    await checkScreen(page, 'email-errors');
+
+    await page.goto(`${baseUrl}/email`);
+    const since = new Set(mailFiles());
+    await keyboardWalk(page, [['新しいメールアドレス', address], ['新しいメールアドレス（確認）', address], ['現在のパスワード', m.password]],
+      '確認メールを送信', { url: /\/email\/sent$/ });
+    assert.equal(await heading(page), '確認メールを送信しました');
+    await checkScreen(page, 'email-sent');
+
+    // The link from the .eml, on a phone: no login, GET shows the button only (D2).
+    const url = await emailConfirmUrl(address, since);
+    const phone = await freshPage();
+    try {
+      await phone.page.goto(url);
+      assert.equal(await heading(phone.page), 'メールアドレス確認');
+      await checkScreen(phone.page, 'email-confirm');
+      await pressByKeyboard(phone.page, 'メールアドレスを確定する', { url: /\/email\/confirm$/ });
+      assert.equal(await heading(phone.page), 'メールアドレス変更完了');
+      await phone.page.getByRole('link', { name: 'ログイン画面へ', exact: true }).waitFor();
+      await checkScreen(phone.page, 'email-confirmed');
+      // The same link again: the invalid screen names the cause (R7, R9).
+      const again = await phone.page.goto(url);
+      assert.equal(again.status(), 410);
+      assert.equal(await heading(phone.page), 'URL無効通知');
+      assert.match(await bodyText(phone.page), /既に使用されています/);
+      assert.equal(await phone.page.getByRole('button', { name: '閉じる', exact: true }).count(), 1);
+      await checkScreen(phone.page, 'email-invalid');
+    } finally {
+      await phone.context.close();
+    }
+
+    await page.goto(`${baseUrl}/mypage`);
+    assert.match(await bodyText(page), new RegExp(address.replace(/\./g, '\\.')));
+    await logout(page);
+
+    // 「IDを忘れた方はこちら」 with the new address: the ID mail goes there.
+    const registered = { ...m, email: address };
+    const { since: idSince } = await requestIdNotice(page, registered);
+    await page.goto(await idNoticeUrl(address, idSince));
+    await navigation(page, () => page.getByRole('button', { name: 'ログインIDを表示する', exact: true }).click(), { url: /\/id-notice$/ });
+    assert.match(await bodyText(page), new RegExp(m.login_id));
+  } finally {
+    await context.close();
+  }
+});
+
+test('D17 step 2 (setup mode): 「初回設定（2/2）メールアドレス登録」 says why and 「あとで登録する」 leads to マイページ', async () => {
+  const m = member({ email: null });
+  const { context, page } = await freshPage();
+  try {
+    await page.goto(`${baseUrl}/login`);
+    await login(page, m.login_id, m.password);
+    await page.goto(`${baseUrl}/email?setup=1`);
+    assert.equal(await heading(page), '初回設定（2/2）メールアドレス登録');
+    assert.match(await bodyText(page), /ログインIDやパスワードを忘れたときに、メールで再通知や初期化を受けることができません/);
+    await checkScreen(page, 'email-setup');
+    await navigation(page, () => page.getByRole('link', { name: 'あとで登録する', exact: true }).click(), { url: /\/mypage$/ });
+    assert.equal(await heading(page), 'マイページ');
+  } finally {
+    await context.close();
+  }
+});
+
 // D17: the insurer's letter (kosmo-admin member issue-initial) for a member
 // who never logged in and has no address; the CSV's password is the one the
 // member types.

@@ -217,7 +217,8 @@ test('D7: limits key names the rows the screens count, limits show the limits in
   const show = admin(['limits', 'show']);
   assert.equal(show.status, 0, show.stderr);
   const shown = Object.fromEntries(show.stdout.trim().split('\n').map((l) => l.split(' = ')));
-  assert.deepEqual(Object.keys(shown).sort(), ['limits.identity_card.max', 'limits.identity_card.window', 'limits.identity_ip.max',
+  assert.deepEqual(Object.keys(shown).sort(), ['limits.email_change.max', 'limits.email_change.window',
+    'limits.identity_card.max', 'limits.identity_card.window', 'limits.identity_ip.max',
     'limits.identity_ip.window', 'limits.login_id.lockout', 'limits.login_id.lockout_max', 'limits.login_id.max_failures',
     'limits.login_id.window', 'limits.login_ip.max_failures', 'limits.login_ip.window']);
   const conf = readConf(path.join(env.KOSMO_VAR, 'etc/kosmo.conf'));

@@ -10,7 +10,7 @@ const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 const { env, Client, stack } = require('../support/harness');
 
-const screens = ['login', 'password-change', 'mypage', 'forgot-id', 'id-notice', 'password-reset'];
+const screens = ['login', 'password-change', 'mypage', 'forgot-id', 'id-notice', 'password-reset', 'email'];
 
 // A FastCGI GET straight to a program's socket (cgi-fcgi, libfcgi-bin).
 function fastcgi(sock, method, uri) {

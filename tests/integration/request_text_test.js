@@ -184,6 +184,7 @@ test('D18: invalid and cut values in every header the programs read, on every sc
     const steps = [
       ['GET', '/login'], ['GET', '/forgot-id'], ['GET', '/forgot-id/sent'], ['GET', '/id-notice?t=abc'],
       ['GET', '/password-reset'], ['GET', '/password'], ['GET', '/mypage'], ['GET', '/healthz'],
+      ['GET', '/email'], ['GET', '/email/confirm?t=abc'],
     ];
     for (const [method, path] of steps) assertNo5xx(await client.request(method, path, { headers }), `${name} ${method} ${path}`);
     const contentType = `application/x-www-form-urlencoded; charset=${value}`;
@@ -192,6 +193,8 @@ test('D18: invalid and cut values in every header the programs read, on every sc
       ['/id-notice', { t: 'x'.repeat(43) }, '/forgot-id'],
       ['/password-reset', {}, '/forgot-id'],
       ['/password', { current_password: 'wrong', new_password: 'a-new-Passw0rd-here', new_password_confirm: 'a-new-Passw0rd-here' }],
+      ['/email', { new_email: 'new@example.org', new_email_confirm: 'new@example.org', current_password: 'wrong' }],
+      ['/email/confirm', { t: 'x'.repeat(43) }, '/forgot-id'],
       ['/login', { login_id: member.login_id, password: 'wrong' }],
       ['/logout', {}, '/mypage'],
     ];
@@ -205,6 +208,7 @@ test('D18: invalid and cut values in every header the programs read, on every sc
     const stored = Buffer.from(hex, 'hex');
     assert.ok(isValidUtf8Hex(hex) && stored.length <= 255, `${name}: identity_check agent`);
     assert.equal(auditRows(member.member_id, 'password_change_failed').length, 1, `${name}: the wrong current password is audited`);
+    assert.equal(auditRows(member.member_id, 'email_change_refused').length, 1, `${name}: the address change's wrong password is audited (D16)`);
   }
 });
 

@@ -5,10 +5,10 @@
 // through nginx without sending N requests first, and to read it back.
 'use strict';
 
-// Identity attempts and failed logins per address are rows of
+// Identity attempts, failed logins per address and address confirmation mails are rows of
 // rate_limit_events (a sliding window); failed logins per login ID are one
 // counter row per fixed window in rate_limits (fcgi/lib/account/rate_limits.h).
-const EVENT_SCOPES = new Set(['identity_ip', 'identity_card', 'login_ip']);
+const EVENT_SCOPES = new Set(['identity_ip', 'identity_card', 'login_ip', 'email_change']);
 
 // The subject of identity_card: both normalised card fields, joined by a line feed.
 function cardSubject(symbol, number) { return `${symbol}\n${number}`; }
@@ -24,6 +24,8 @@ function limitCounters(db, tools) {
     login_id: { max: shown['limits.login_id.max_failures'], window: shown['limits.login_id.window'] },
     lockout: shown['limits.login_id.lockout'],
     lockoutMax: shown['limits.login_id.lockout_max'],
+    // D16: confirmation mails per member (subject: the member_id in decimal).
+    email_change: { max: shown['limits.email_change.max'], window: shown['limits.email_change.window'] },
   };
   for (const [name, value] of Object.entries(limits)) {
     if (value === undefined || (typeof value === 'object' && Object.values(value).some((v) => v === undefined)))

@@ -60,16 +60,16 @@ post_identity() {
     --data-urlencode "email=$EMAIL" "$site/forgot-id"
 }
 
-# Seven sockets (six screens, metrics) in /run/kosmo, group www-data, 0660.
+# Eight sockets (seven screens, metrics) in /run/kosmo, group www-data, 0660.
 check_sockets() {
   local listed sock
   listed=$(systemctl list-sockets --no-legend 'kosmo-*')
   echo "$listed"
-  [ "$(grep -c '/run/kosmo/.*\.sock' <<<"$listed")" = 7 ] || fail "expected 7 kosmo sockets"
+  [ "$(grep -c '/run/kosmo/.*\.sock' <<<"$listed")" = 8 ] || fail "expected 8 kosmo sockets"
   for sock in /run/kosmo/*.sock; do
     [ "$(stat -c '%G %a' "$sock")" = "www-data 660" ] || fail "$sock: $(stat -c '%U:%G %a' "$sock")"
   done
-  echo "7 sockets in /run/kosmo, www-data 0660"
+  echo "8 sockets in /run/kosmo, www-data 0660"
 }
 
 # SCREEN's program is not running; the first request to PATH starts it.
@@ -230,7 +230,7 @@ check_restart_all() {
   done
   [ "$(status_of /login)" = 200 ] || fail "GET /login after the restart"
   check_sockets >/dev/null
-  echo "restarted $(wc -w <<<"$before") programs, new pids, /login 200, seven sockets"
+  echo "restarted $(wc -w <<<"$before") programs, new pids, /login 200, eight sockets"
 }
 
 # answers_within PATH CODE SECONDS [TEXT]: PATH answers CODE (with TEXT in the
@@ -321,7 +321,7 @@ check_after_boot() {
   done
   check_sockets >/dev/null
   [ "$(status_of /healthz)" = 200 ] || fail "healthz after the boot"
-  echo "after the boot: mariadb, nginx, kosmo-mailer, kosmo-purge.timer, seven sockets, healthz 200"
+  echo "after the boot: mariadb, nginx, kosmo-mailer, kosmo-purge.timer, eight sockets, healthz 200"
 }
 
 # The README's own blocks, with its `editor` lines done by set_editor below.

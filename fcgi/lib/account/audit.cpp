@@ -92,6 +92,9 @@ std::string_view to_string(AuditEvent event) {
     case AuditEvent::PasswordInitialized: return "password_initialized";
     case AuditEvent::MailSent: return "mail_sent";
     case AuditEvent::MailFailed: return "mail_failed";
+    case AuditEvent::EmailChangeRequested: return "email_change_requested";
+    case AuditEvent::EmailChangeRefused: return "email_change_refused";
+    case AuditEvent::EmailChangeConfirm: return "email_change_confirm";
     case AuditEvent::AdminAction: return "admin_action";
   }
   return "unknown";

@@ -27,6 +27,9 @@ enum class AuditEvent {
   PasswordInitialized,
   MailSent,
   MailFailed,
+  EmailChangeRequested,  // D16: a confirmation mail queued for a new address
+  EmailChangeRefused,    // D16, D7: wrong current password, locked login ID, over limits.email_change
+  EmailChangeConfirm,    // D16: a confirmation link pressed: confirmed, or the cause it was invalid
   AdminAction,  // kosmo-admin changed state: outcome names what (member_disabled, outbox_retry, purge ...)
 };
 std::string_view to_string(AuditEvent event);

@@ -90,6 +90,23 @@ std::string_view to_string(MailFailedOutcome outcome) {
   return "unknown";
 }
 
+std::string_view to_string(EmailChangeRequestedOutcome outcome) {
+  switch (outcome) {
+    case EmailChangeRequestedOutcome::FirstAddress: return "first_address";
+    case EmailChangeRequestedOutcome::ToRegisteredToo: return "registered_told";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(EmailChangeRefusedOutcome outcome) {
+  switch (outcome) {
+    case EmailChangeRefusedOutcome::WrongPassword: return "wrong_password";
+    case EmailChangeRefusedOutcome::LoginIdLocked: return "login_id_locked";
+    case EmailChangeRefusedOutcome::OverLimit: return "over_limit";
+  }
+  return "unknown";
+}
+
 std::string_view to_string(AdminActionOutcome outcome) {
   switch (outcome) {
     case AdminActionOutcome::MemberUnlocked: return "member_unlocked";
@@ -120,6 +137,8 @@ std::ostream& operator<<(std::ostream& out, PasswordChangeFailedOutcome outcome)
 std::ostream& operator<<(std::ostream& out, PasswordInitializedOutcome outcome) { return out << to_string(outcome); }
 std::ostream& operator<<(std::ostream& out, MailSentOutcome outcome) { return out << to_string(outcome); }
 std::ostream& operator<<(std::ostream& out, MailFailedOutcome outcome) { return out << to_string(outcome); }
+std::ostream& operator<<(std::ostream& out, EmailChangeRequestedOutcome outcome) { return out << to_string(outcome); }
+std::ostream& operator<<(std::ostream& out, EmailChangeRefusedOutcome outcome) { return out << to_string(outcome); }
 std::ostream& operator<<(std::ostream& out, AdminActionOutcome outcome) { return out << to_string(outcome); }
 std::ostream& operator<<(std::ostream& out, TokenConfirmOutcome outcome) { return out << to_string(outcome); }
 
@@ -133,6 +152,8 @@ AuditEvent audit_event_of(PasswordChangeFailedOutcome) { return AuditEvent::Pass
 AuditEvent audit_event_of(PasswordInitializedOutcome) { return AuditEvent::PasswordInitialized; }
 AuditEvent audit_event_of(MailSentOutcome) { return AuditEvent::MailSent; }
 AuditEvent audit_event_of(MailFailedOutcome) { return AuditEvent::MailFailed; }
+AuditEvent audit_event_of(EmailChangeRequestedOutcome) { return AuditEvent::EmailChangeRequested; }
+AuditEvent audit_event_of(EmailChangeRefusedOutcome) { return AuditEvent::EmailChangeRefused; }
 AuditEvent audit_event_of(AdminActionOutcome) { return AuditEvent::AdminAction; }
 AuditEvent audit_event_of(TokenConfirmOutcome) { return AuditEvent::TokenRedeem; }
 

@@ -26,6 +26,11 @@ enum class PasswordChangeFailedOutcome { WrongCurrentPassword };
 enum class PasswordInitializedOutcome { Ok, RefusedMissing, RefusedExpired, RefusedResetUsed, RefusedNotEligible };
 enum class MailSentOutcome { Ok };  // D11
 enum class MailFailedOutcome { AttemptsExhausted, NoBody, InvalidMessage, SmtpRejected };
+// D16: a new address's confirmation mail was queued; the registered address,
+// if any, was told at once (ToRegisteredToo) or there was none (FirstAddress).
+enum class EmailChangeRequestedOutcome { FirstAddress, ToRegisteredToo };
+// D16, D7: why a well-formed change was refused (the screen says which).
+enum class EmailChangeRefusedOutcome { WrongPassword, LoginIdLocked, OverLimit };
 // InitialPasswordIssued: member issue-initial gave the member a letter's
 // temporary password (D17); the row never holds the password.
 enum class AdminActionOutcome { MemberUnlocked, MemberDisabled, MemberEnabled, OutboxRetry, Purge, InitialPasswordIssued };
@@ -44,6 +49,8 @@ std::string_view to_string(PasswordChangeFailedOutcome outcome);
 std::string_view to_string(PasswordInitializedOutcome outcome);
 std::string_view to_string(MailSentOutcome outcome);
 std::string_view to_string(MailFailedOutcome outcome);
+std::string_view to_string(EmailChangeRequestedOutcome outcome);
+std::string_view to_string(EmailChangeRefusedOutcome outcome);
 std::string_view to_string(AdminActionOutcome outcome);
 std::string_view to_string(TokenConfirmOutcome outcome);
 std::ostream& operator<<(std::ostream& out, LoginSucceededOutcome outcome);
@@ -56,6 +63,8 @@ std::ostream& operator<<(std::ostream& out, PasswordChangeFailedOutcome outcome)
 std::ostream& operator<<(std::ostream& out, PasswordInitializedOutcome outcome);
 std::ostream& operator<<(std::ostream& out, MailSentOutcome outcome);
 std::ostream& operator<<(std::ostream& out, MailFailedOutcome outcome);
+std::ostream& operator<<(std::ostream& out, EmailChangeRequestedOutcome outcome);
+std::ostream& operator<<(std::ostream& out, EmailChangeRefusedOutcome outcome);
 std::ostream& operator<<(std::ostream& out, AdminActionOutcome outcome);
 std::ostream& operator<<(std::ostream& out, TokenConfirmOutcome outcome);
 
@@ -70,6 +79,8 @@ AuditEvent audit_event_of(PasswordChangeFailedOutcome);
 AuditEvent audit_event_of(PasswordInitializedOutcome);
 AuditEvent audit_event_of(MailSentOutcome);
 AuditEvent audit_event_of(MailFailedOutcome);
+AuditEvent audit_event_of(EmailChangeRequestedOutcome);
+AuditEvent audit_event_of(EmailChangeRefusedOutcome);
 AuditEvent audit_event_of(AdminActionOutcome);
 AuditEvent audit_event_of(TokenConfirmOutcome);
 

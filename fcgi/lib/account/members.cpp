@@ -7,11 +7,12 @@ namespace kosmo {
 namespace {
 
 #define KOSMO_MEMBER_COLUMNS                                                                        \
-  "member_id, login_id, email, display_name, password_hash, password_is_temporary, is_disabled, " \
+  "member_id, login_id, email, email_source, display_name, password_hash, password_is_temporary, is_disabled, " \
   "(password_is_temporary = 1 AND password_expires_at <= UTC_TIMESTAMP(6)) AS password_expired, "  \
   "last_login_at IS NOT NULL AS has_logged_in, "                                                     \
   "DATE_FORMAT(DATE_ADD(previous_login_at, INTERVAL 9 HOUR), '%Y年%c月%e日 %k時%i分') AS previous_login_jst, " \
-  "DATE_FORMAT(birth_date, '%Y-%m-%d') AS birth_date_iso "
+  "DATE_FORMAT(birth_date, '%Y-%m-%d') AS birth_date_iso, "                                          \
+  "DATE_FORMAT(DATE_ADD(email_confirmed_at, INTERVAL 9 HOUR), '%Y-%m-%d %H:%i') AS email_confirmed_jst "
 
 constexpr std::size_t kMaxLoginIdBytes = 64;  // the column's width
 const SqlStatement kFindByLoginId{"members.find_by_login_id",
@@ -45,19 +46,30 @@ const SqlStatement kUpgradeHash{
 // at once (import-members: one round trip per hundred members). The same
 // rules either way; the ON DUPLICATE part names keep_password_set_here twice.
 #define KOSMO_UPSERT_INSERT                                                                             \
-  "INSERT INTO members (login_id, card_symbol, card_number, birth_date, email, display_name, password_hash, " \
-  "password_is_temporary, last_login_at, created_at, updated_at) VALUES "
+  "INSERT INTO members (login_id, card_symbol, card_number, birth_date, email, email_source, display_name, " \
+  "password_hash, password_is_temporary, last_login_at, created_at, updated_at) VALUES "
 #define KOSMO_UPSERT_ROW \
-  "(?, ?, ?, ?, ?, ?, ?, ?, IF(? = 1, UTC_TIMESTAMP(6), NULL), UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))"
+  "(?, ?, ?, ?, ?, IF(? IS NULL, NULL, 'insurer'), ?, ?, ?, IF(? = 1, UTC_TIMESTAMP(6), NULL), " \
+  "UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))"
+// D16: an address the member confirmed on this system wins over the file of
+// import-members (keep_password_set_here, as for passwords), so importing the
+// same export again never brings back the address the member replaced;
+// `member add` sets the insurer's address. The server assigns left to right
+// and later assignments see earlier ones, so email_source, read by the two
+// before it, comes last.
+#define KOSMO_UPSERT_EMAIL                                                                         \
+  "email_confirmed_at = IF(? = 1 AND email_source = 'member', email_confirmed_at, NULL), "         \
+  "email = IF(? = 1 AND email_source = 'member', email, VALUES(email)), "                          \
+  "email_source = IF(? = 1 AND email_source = 'member', email_source, VALUES(email_source)), "
 #define KOSMO_UPSERT_UPDATE                                                                        \
   " ON DUPLICATE KEY UPDATE card_symbol = VALUES(card_symbol), card_number = VALUES(card_number), " \
-  "birth_date = VALUES(birth_date), email = VALUES(email), display_name = VALUES(display_name), "   \
+  "birth_date = VALUES(birth_date), " KOSMO_UPSERT_EMAIL "display_name = VALUES(display_name), "     \
   "password_hash = IF(? = 1 AND password_changed_at IS NOT NULL, password_hash, "                   \
   "COALESCE(VALUES(password_hash), password_hash)), "                                               \
   "password_is_temporary = IF(? = 1 AND password_changed_at IS NOT NULL, password_is_temporary, "   \
   "VALUES(password_is_temporary)), "                                                                \
   "last_login_at = COALESCE(last_login_at, VALUES(last_login_at)), updated_at = UTC_TIMESTAMP(6)"
-constexpr std::size_t kUpsertRowParameters = 9;
+constexpr std::size_t kUpsertRowParameters = 10;
 constexpr std::size_t kUpsertBatchRows = 100;
 // A hundred rows, written out by the preprocessor: the text stays literals only.
 #define KOSMO_UPSERT_ROWS_10                                                                                \
@@ -77,11 +89,13 @@ constexpr std::size_t count_placeholders(std::string_view text) {
 }
 static_assert(count_placeholders(KOSMO_UPSERT_ROW) == kUpsertRowParameters);
 static_assert(count_placeholders(KOSMO_UPSERT_ROWS_100) == kUpsertBatchRows * kUpsertRowParameters);
+static_assert(count_placeholders(KOSMO_UPSERT_UPDATE) == 5);  // bind_keep_flags
 #undef KOSMO_UPSERT_INSERT
 #undef KOSMO_UPSERT_ROW
 #undef KOSMO_UPSERT_ROWS_10
 #undef KOSMO_UPSERT_ROWS_100
 #undef KOSMO_UPSERT_UPDATE
+#undef KOSMO_UPSERT_EMAIL
 const SqlStatement kIdByLoginId{"members.id_by_login_id", "SELECT member_id FROM members WHERE login_id = ?"};
 
 Member member_from_row(sql::ResultSet& row) {
@@ -89,6 +103,8 @@ Member member_from_row(sql::ResultSet& row) {
   m.member_id = row.getUInt64("member_id");
   m.login_id = row.getString("login_id").asStdString();
   m.email = nullable_string(row, "email");
+  m.email_source = nullable_string(row, "email_source");
+  m.email_confirmed_jst = nullable_string(row, "email_confirmed_jst");
   m.display_name = nullable_string(row, "display_name");
   m.password_hash = nullable_string(row, "password_hash");
   m.password_is_temporary = row.getBoolean("password_is_temporary");
@@ -119,10 +135,17 @@ void bind_upsert_row(sql::PreparedStatement& st, std::size_t row, const NewMembe
   st.setString(at + 3, member.card_number);
   st.setString(at + 4, member.birth_date);
   set_optional(st, at + 5, member.email);
-  set_optional(st, at + 6, member.display_name);
-  set_optional(st, at + 7, member.password_hash);
-  st.setBoolean(at + 8, member.password_is_temporary);
-  st.setBoolean(at + 9, member.has_logged_in);
+  set_optional(st, at + 6, member.email);  // email_source: 'insurer' when there is an address (D16)
+  set_optional(st, at + 7, member.display_name);
+  set_optional(st, at + 8, member.password_hash);
+  st.setBoolean(at + 9, member.password_is_temporary);
+  st.setBoolean(at + 10, member.has_logged_in);
+}
+
+// The ON DUPLICATE part's flags: three for the address (D16), two for the password.
+constexpr int kUpsertKeepFlags = 5;
+void bind_keep_flags(sql::PreparedStatement& st, int after, bool keep) {
+  for (int i = 1; i <= kUpsertKeepFlags; ++i) st.setBoolean(after + i, keep);
 }
 
 }  // namespace
@@ -190,9 +213,7 @@ void upgrade_password_hash(Transaction& tx, std::uint64_t member_id, const std::
 std::uint64_t upsert_member(Transaction& tx, const NewMember& member) {
   sql::PreparedStatement& st = tx.statement(kUpsert);
   bind_upsert_row(st, 0, member);
-  constexpr int kAfterRow = static_cast<int>(kUpsertRowParameters);
-  st.setBoolean(kAfterRow + 1, member.keep_password_set_here);
-  st.setBoolean(kAfterRow + 2, member.keep_password_set_here);
+  bind_keep_flags(st, static_cast<int>(kUpsertRowParameters), member.keep_password_set_here);
   st.executeUpdate();
   sql::PreparedStatement& id = tx.statement(kIdByLoginId);
   id.setString(1, member.login_id);
@@ -210,9 +231,7 @@ void upsert_members(Transaction& tx, std::span<const NewMember> members) {
   while (members.size() >= kUpsertBatchRows) {
     sql::PreparedStatement& st = tx.statement(kUpsertBatch);
     for (std::size_t row = 0; row < kUpsertBatchRows; ++row) bind_upsert_row(st, row, members[row]);
-    const int after_rows = static_cast<int>(kUpsertBatchRows * kUpsertRowParameters);
-    st.setBoolean(after_rows + 1, keep);
-    st.setBoolean(after_rows + 2, keep);
+    bind_keep_flags(st, static_cast<int>(kUpsertBatchRows * kUpsertRowParameters), keep);
     st.executeUpdate();
     members = members.subspan(kUpsertBatchRows);
   }

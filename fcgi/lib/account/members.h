@@ -15,7 +15,9 @@ namespace kosmo {
 struct Member {
   std::uint64_t member_id = 0;
   std::string login_id;
-  std::optional<std::string> email;
+  std::optional<std::string> email;               // the registered address (D16): every mail goes here
+  std::optional<std::string> email_source;        // "insurer" (import, member add) or "member" (confirmed)
+  std::optional<std::string> email_confirmed_jst; // when the member confirmed it, for kosmo-admin
   std::optional<std::string> display_name;
   std::optional<std::string> password_hash;
   bool password_is_temporary = false;

@@ -46,6 +46,9 @@ std::string_view to_string(MailKind kind) {
     case MailKind::IdNotice: return "id_notice";
     case MailKind::TemporaryPassword: return "temporary_password";
     case MailKind::PasswordChanged: return "password_changed";
+    case MailKind::EmailConfirm: return "email_confirm";
+    case MailKind::EmailChangeNotice: return "email_change_notice";
+    case MailKind::EmailChanged: return "email_changed";
   }
   return "unknown";
 }

@@ -21,6 +21,9 @@ enum class MailKind {
   IdNotice,           // ログインID再通知のお知らせ
   TemporaryPassword,  // パスワード初期化のお知らせ
   PasswordChanged,    // パスワード変更完了のお知らせ (D9)
+  EmailConfirm,       // メールアドレス確認のお願い, to the new address (D16)
+  EmailChangeNotice,  // メールアドレス変更手続きのお知らせ, to the registered address at the request (D16)
+  EmailChanged,       // メールアドレス変更完了のお知らせ, to the old and the new address (D16)
 };
 std::string_view to_string(MailKind kind);
 // "mail/id_notice.txt.tpl" and so on: screens list these among their templates.

@@ -168,6 +168,7 @@ std::string_view to_string(LimitScope scope) {
     case LimitScope::IdentityCard: return "identity_card";
     case LimitScope::LoginIp: return "login_ip";
     case LimitScope::LoginId: return "login_id";
+    case LimitScope::EmailChange: return "email_change";
   }
   return "unknown";
 }
@@ -273,6 +274,19 @@ int record_login_failure(Transaction& tx, const Config& config, std::string_view
   return wait;
 }
 
+int email_change_wait_seconds(Transaction& tx, const Config& config, std::uint64_t member_id) {
+  const WindowLimit& limit = config.limits.email_changes_per_member;
+  const std::string scope(to_string(LimitScope::EmailChange));
+  const std::string hash = limit_subject_hash(config, LimitScope::EmailChange, std::to_string(member_id));
+  if (count_events(tx, scope, hash, limit) < limit.max) return 0;
+  return std::max(1, seconds_until_oldest_leaves(tx, scope, hash, limit));
+}
+
+void record_email_change(Transaction& tx, const Config& config, std::uint64_t member_id) {
+  record_event(tx, config, LimitScope::EmailChange, std::to_string(member_id),
+               config.limits.email_changes_per_member);
+}
+
 void clear_login_failures(Transaction& tx, const Config& config, std::string_view login_id) {
   reset_limit(tx, config, LimitScope::LoginId, login_id);
 }
@@ -293,7 +307,7 @@ int reset_limit(Transaction& tx, const Config& config, LimitScope scope, std::st
 int purge_expired_limits(Transaction& tx, const Config& config, int batch) {
   const AbuseLimits& l = config.limits;
   const int longest = std::max({l.identity_per_ip.window_seconds, l.identity_per_card.window_seconds,
-                                l.login_failures_per_ip.window_seconds});
+                                l.login_failures_per_ip.window_seconds, l.email_changes_per_member.window_seconds});
   sql::PreparedStatement& events = tx.statement(kPurgeEvents);
   events.setInt(1, longest);
   events.setInt(2, batch);

@@ -20,6 +20,7 @@
 // number could be reversed by trying them all, the keyed hash cannot.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -35,6 +36,7 @@ enum class LimitScope {
   IdentityCard,  // identity attempts per card (symbol and number, normalised)
   LoginIp,       // failed logins per client address (IPv6: per /64)
   LoginId,       // failed logins per login ID, known or not; locks with a growing wait
+  EmailChange,   // D16: address confirmation mails per member (subject: the member_id in decimal)
 };
 std::string_view to_string(LimitScope scope);
 std::ostream& operator<<(std::ostream& out, LimitScope scope);
@@ -76,6 +78,13 @@ std::optional<LoginLock> find_login_lock(Transaction& tx, const Config& config, 
 // Returns the lockout this failure started for the login ID (0: none).
 int record_login_failure(Transaction& tx, const Config& config, std::string_view client_ip,
                          std::string_view login_id);
+
+// D16, limits.email_change: in how many seconds the member may ask for
+// another confirmation mail (0: now). Reads only; the caller holds the
+// member's row (lock_member), so two requests cannot both pass at N-1.
+int email_change_wait_seconds(Transaction& tx, const Config& config, std::uint64_t member_id);
+// Counts one confirmation mail of the member.
+void record_email_change(Transaction& tx, const Config& config, std::uint64_t member_id);
 
 // A successful login forgets the login ID's failures (not the address's).
 void clear_login_failures(Transaction& tx, const Config& config, std::string_view login_id);

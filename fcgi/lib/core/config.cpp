@@ -210,6 +210,7 @@ const std::map<std::string, Setter, std::less<>>& main_keys() {
       {"token.ttl", number(&Config::token_ttl, 60, 86400)},
       {"grant.ttl", number(&Config::grant_ttl, 60, 3600)},
       {"temp_password.ttl", number(&Config::temp_password_ttl, 600, 604800)},
+      {"email_confirm.ttl", number(&Config::email_confirm_ttl, 600, 604800)},
       // A letter takes days to print and deliver; 90 days at most, so a lost
       // letter does not hold a working password for months (D17).
       {"temp_password.initial_ttl", number(&Config::temp_password_initial_ttl, 3600, 7776000)},
@@ -233,6 +234,8 @@ const std::map<std::string, Setter, std::less<>>& main_keys() {
       {"limits.login_ip.window", limit_window(&AbuseLimits::login_failures_per_ip)},
       {"limits.login_id.max_failures", limit_max(&AbuseLimits::login_failures_per_id)},
       {"limits.login_id.window", limit_window(&AbuseLimits::login_failures_per_id)},
+      {"limits.email_change.max", limit_max(&AbuseLimits::email_changes_per_member)},
+      {"limits.email_change.window", limit_window(&AbuseLimits::email_changes_per_member)},
       {"limits.login_id.lockout",
        [](Config& c, const Location& at, std::string_view v) {
          c.limits.login_lockout_seconds = parse_int(at, v, 1, 86400);

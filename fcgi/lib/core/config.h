@@ -44,6 +44,7 @@ struct AbuseLimits {
   WindowLimit login_failures_per_id{5, 86400};     // limits.login_id.{max_failures,window}
   int login_lockout_seconds = 60;                  // limits.login_id.lockout: the first wait
   int login_lockout_max_seconds = 3600;            // limits.login_id.lockout_max: the cap of the doubling
+  WindowLimit email_changes_per_member{5, 86400};  // limits.email_change.{max,window}: confirmation mails (D16)
 };
 
 // The health-insurance society whose site this is (issue 15): KOSMO serves
@@ -117,6 +118,7 @@ struct Config {
   int token_ttl = 3600;           // R6
   int grant_ttl = 900;            // D5
   int temp_password_ttl = 86400;  // D6
+  int email_confirm_ttl = 86400;  // email_confirm.ttl: the address confirmation link (D16)
   // D17: the initial temporary password of kosmo-admin member issue-initial
   // travels by letter, so it lives longer than a mailed one (30 days).
   int temp_password_initial_ttl = 2592000;

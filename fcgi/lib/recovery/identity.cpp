@@ -50,20 +50,12 @@ void read_birth_date(const Request& request, std::string& out, std::vector<Field
 }
 
 void read_email(const Request& request, std::string& out, std::vector<FieldError>& errors) {
-  const std::optional<std::string> email = normalize_email(request.form_value(kEmailField));
-  if (!email || email->empty()) {
-    errors.push_back({kEmailField, FieldProblem::Missing});
+  AddressInput input = read_mail_address(request.form_value(kEmailField));
+  if (input.problem) {
+    errors.push_back({kEmailField, *input.problem});
     return;
   }
-  if (email->size() > kMaxEmailBytes) {
-    errors.push_back({kEmailField, FieldProblem::TooLong});
-    return;
-  }
-  if (!looks_like_mail_address(*email)) {
-    errors.push_back({kEmailField, FieldProblem::Malformed});
-    return;
-  }
-  out = *email;
+  out = std::move(input.address);
 }
 
 bool same_address(std::string_view stored, std::string_view typed) {
@@ -73,6 +65,16 @@ bool same_address(std::string_view stored, std::string_view typed) {
 }
 
 }  // namespace
+
+AddressInput read_mail_address(std::string_view typed) {
+  std::optional<std::string> email = normalize_email(typed);
+  if (!email || email->empty()) return {{}, FieldProblem::Missing};
+  if (email->size() > kMaxEmailBytes) return {{}, FieldProblem::TooLong};
+  if (!looks_like_mail_address(*email)) return {{}, FieldProblem::Malformed};
+  return {std::move(*email), std::nullopt};
+}
+
+bool same_mail_address(std::string_view stored, std::string_view typed) { return same_address(stored, typed); }
 
 std::string_view to_string(FieldProblem problem) {
   switch (problem) {

@@ -42,6 +42,18 @@ struct IdentityInput {
 // Never touches the database, so a format error costs nothing and writes nothing.
 IdentityInput read_identity_form(const Request& request);
 
+// One address field by the identity form's rules: NFKC and trim, at most
+// 254 octets, the shape below. メールアドレス登録・変更 reads its two fields
+// with it too (D16), so an address it registers is one this form can match.
+struct AddressInput {
+  std::string address;                  // set when problem is empty
+  std::optional<FieldProblem> problem;  // Missing, TooLong or Malformed
+};
+AddressInput read_mail_address(std::string_view typed);
+
+// The same address after NFKC and case folding on both sides (D10).
+bool same_mail_address(std::string_view stored, std::string_view typed);
+
 // The simple shape check of the form (not RFC 5322): one '@', a non-empty
 // local part, a domain with a dot inside it, no spaces or controls.
 bool looks_like_mail_address(std::string_view address);
