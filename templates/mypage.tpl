@@ -10,6 +10,11 @@
 <main id="main">
 <h1>マイページ</h1>
 {{#PASSWORD_CHANGED}}<p class="notice" role="status">パスワードを変更しました。登録済みのメールアドレスにお知らせを送信しました。</p>{{/PASSWORD_CHANGED}}
+{{#NO_EMAIL}}<section class="notice" aria-labelledby="no_email_heading">
+<h2 id="no_email_heading">メールアドレスが登録されていません</h2>
+<p>メールアドレスを登録していないと、ログインIDやパスワードを忘れたときに、メールで再通知や仮パスワードの発行を受けることができません。</p>
+<p><a href="/email">メールアドレスを登録する</a></p>
+</section>{{/NO_EMAIL}}
 <dl class="account">
 {{#HAS_NAME}}<dt>お名前</dt><dd>{{DISPLAY_NAME}}</dd>{{/HAS_NAME}}
 <dt>ログインID</dt><dd id="login-id">{{LOGIN_ID}}</dd>

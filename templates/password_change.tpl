@@ -3,13 +3,14 @@
 <html lang="ja">
 <head>
 {{>HEAD}}
-<title>パスワード変更 | KOSMO Communication Web</title>
+<title>{{#FIRST_LOGIN}}初回設定（1/2）{{/FIRST_LOGIN}}パスワード変更 | KOSMO Communication Web</title>
 </head>
 <body>
 {{>BANNER}}
 <main id="main">
-<h1>パスワード変更</h1>
+<h1>{{#FIRST_LOGIN}}初回設定（1/2）{{/FIRST_LOGIN}}パスワード変更</h1>
 {{#FORCED}}<p class="notice" role="status">仮パスワードでログインしています。ご利用を続けるには、新しいパスワードを設定してください。</p>{{/FORCED}}
+{{#FIRST_LOGIN}}<p class="notice" role="status">はじめてのログインです。お手元の通知に記載された仮パスワードに代えて、ご自身で決めた新しいパスワードを設定してください。「現在のパスワード」には仮パスワードを入力します。</p>{{/FIRST_LOGIN}}
 <p id="password_rules">新しいパスワードは8文字以上128文字以内で入力してください。ログインIDと同じもの、よく使われていて推測されやすいものは使用できません。</p>
 <form method="post" action="/password" novalidate>
 <input type="hidden" name="csrf" value="{{CSRF_TOKEN}}">

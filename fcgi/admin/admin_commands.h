@@ -21,6 +21,11 @@ int admin_outbox(const Config& config, Connection& db, const std::vector<std::st
 int admin_purge(const Config& config, Connection& db, const std::vector<std::string>& args);
 int admin_audit(const Config& config, Connection& db, const std::vector<std::string>& args);
 
+// member issue-initial (D17): initial temporary passwords for members who
+// never logged in, written to a new CSV for letter printing.
+int issue_initial_passwords(const Config& config, Connection& db, const std::string& login_id,
+                            bool never_logged_in, const std::string& out_path);
+
 // limits show and limits key read only the configuration: run before any
 // database connection, so they work while the database is down. nullopt:
 // not one of them (admin_limits takes it).

@@ -37,6 +37,9 @@ Commands:
   member show|unlock|disable|enable LOGIN_ID
                           a member's state for support staff; clear its login
                           lockout; stop or allow its logins (ends sessions)
+  member issue-initial (--login-id ID | --never-logged-in) --out FILE.csv
+                          initial temporary passwords for members who never
+                          logged in, written to a new 0600 CSV for letters (D17)
   import-members [--dry-run] [--skip-invalid] FILE.csv
                           add or update members from the insurer's CSV export
   outbox list [--status S] | outbox retry MAIL_ID|--failed|--queued
@@ -54,7 +57,8 @@ Options:
 
 Exit status: 0 success, 64 usage error, 65 invalid input data, 66 input
 file unreadable, 67 no such member or mail, 69 database unavailable,
-70 internal error, 78 configuration error.
+70 internal error, 73 output file exists or cannot be created,
+78 configuration error.
 )";
 
 // The manual of one command, or nullptr (then the overview above).

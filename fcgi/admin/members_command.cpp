@@ -13,6 +13,7 @@
 #include "admin_commands.h"
 #include "audit.h"
 #include "birth_date.h"
+#include "initial_passwords.h"
 #include "members.h"
 #include "normalize.h"
 #include "password.h"
@@ -32,6 +33,8 @@ SYNOPSIS
     kosmo-admin [--config FILE] member unlock LOGIN_ID
     kosmo-admin [--config FILE] member disable LOGIN_ID
     kosmo-admin [--config FILE] member enable LOGIN_ID
+    kosmo-admin [--config FILE] member issue-initial
+                (--login-id ID | --never-logged-in) --out FILE.csv
 
 DESCRIPTION
     add      adds the member, or updates the member with that login ID; the
@@ -46,12 +49,26 @@ DESCRIPTION
              ID (D7), as `limits reset --login-id` does.
     disable  stops the member from logging in and ends every open session.
     enable   lets a disabled member log in again.
-    unlock, disable and enable write an admin_action audit row.
+    issue-initial
+             gives each selected member who never logged in (and is not
+             disabled) a new temporary password valid
+             temp_password.initial_ttl (30 days) and writes FILE.csv for the
+             insurer's letters (D17): UTF-8, CRLF, header
+             login_id,display_name,temporary_password,valid_until (Japan
+             time, YYYY-MM-DD HH:MM). FILE is created with mode 0600 and
+             never overwritten. --login-id refuses a member who has logged
+             in. All members in one transaction: on any failure nobody's
+             password changes and no file is left. The passwords appear
+             only in FILE, never on the terminal or in a log; one
+             admin_action row (initial_password_issued) per member.
+    unlock, disable, enable and issue-initial write admin_action audit rows.
 
 EXIT STATUS
     0 done (also when the member already was in that state); 64 usage;
-    65 invalid data; 67 no member with that login ID; 69 database
-    unavailable; 78 configuration error.
+    65 invalid data (issue-initial: the member has logged in or is
+    disabled); 67 no member with that login ID; 69 database unavailable;
+    73 issue-initial's FILE exists or cannot be created; 78 configuration
+    error.
 )";
 
 namespace {
@@ -125,14 +142,18 @@ struct DemoMember {
   const char* birth_date;
   const char* email;  // "" = none
   bool has_logged_in;
+  bool initial_password;  // D17: the letter's temporary password, as member issue-initial gives it
 };
 
-// One of each kind R1 distinguishes: eligible, never logged in (オ), no email (カ).
+// One of each kind R1 distinguishes: eligible, never logged in (オ), no email
+// (カ); and first_login, a member holding the insurer's letter (D17), who
+// walks 初回設定: the forced password change, then メールアドレス登録.
 constexpr DemoMember kDemoMembers[] = {
-    {"eligible", "0010000005750", "1234", "5678", "1980-01-02", "taro.yamada@example.jp", true},
-    {"eligible", "0010000005751", "1234", "5679", "1975-07-15", "hanako.suzuki@example.jp", true},
-    {"never_logged_in", "0010000005752", "2345", "1001", "1990-03-31", "jiro.sato@example.jp", false},
-    {"no_email", "0010000005753", "2345", "1002", "1968-11-03", "", true},
+    {"eligible", "0010000005750", "1234", "5678", "1980-01-02", "taro.yamada@example.jp", true, false},
+    {"eligible", "0010000005751", "1234", "5679", "1975-07-15", "hanako.suzuki@example.jp", true, false},
+    {"never_logged_in", "0010000005752", "2345", "1001", "1990-03-31", "jiro.sato@example.jp", false, false},
+    {"no_email", "0010000005753", "2345", "1002", "1968-11-03", "", true, false},
+    {"first_login", "0010000005754", "2345", "1003", "1985-05-05", "", false, true},
 };
 
 std::string json_string(std::string_view text) {
@@ -325,8 +346,17 @@ int set_disabled(const Config&, Connection& db, const std::string& login_id, boo
 int admin_member(const Config& config, Connection& db, const std::vector<std::string>& args) {
   const std::string action = args.empty() ? "" : args[0];
   if (action == "add") return add_member(db, args);
+  if (action == "issue-initial") {
+    auto flags = parse_flags(args, 1);
+    const std::string id = flags.count("login-id") ? normalize_login_id(flags["login-id"]) : "";
+    if (flags.count("login-id") && id.empty()) {
+      std::cerr << "kosmo-admin member issue-initial: the login ID must be non-empty UTF-8\n";
+      return EX_USAGE;
+    }
+    return issue_initial_passwords(config, db, id, flags.count("never-logged-in") > 0, flags["out"]);
+  }
   if (args.size() != 2 || (action != "show" && action != "unlock" && action != "disable" && action != "enable")) {
-    std::cerr << "kosmo-admin member: expected add, show, unlock, disable or enable (see member --help)\n";
+    std::cerr << "kosmo-admin member: expected add, show, unlock, disable, enable or issue-initial (see member --help)\n";
     return EX_USAGE;
   }
   const std::string id = normalize_login_id(args[1]);
@@ -339,7 +369,7 @@ int admin_member(const Config& config, Connection& db, const std::vector<std::st
   return set_disabled(config, db, id, action == "disable");
 }
 
-int admin_seed_demo(const Config&, Connection& db, const std::vector<std::string>& args) {
+int admin_seed_demo(const Config& config, Connection& db, const std::vector<std::string>& args) {
   auto flags = parse_flags(args, 0);
   const std::string out_path = flags["out"];
   if (out_path.empty()) {
@@ -355,13 +385,17 @@ int admin_seed_demo(const Config&, Connection& db, const std::vector<std::string
     member.card_number = demo.card_number;
     if (*demo.email) member.email = demo.email;
     member.has_logged_in = demo.has_logged_in;
+    member.password_is_temporary = demo.initial_password;
     const std::string password = generate_temporary_password();
     member.password_hash = hash_password(password);
     if (const std::string error = prepare_member(member, demo.birth_date); !error.empty()) {
       std::cerr << "kosmo-admin seed-demo: " << error << "\n";
       return EX_SOFTWARE;
     }
-    upsert_member(tx, member);
+    const std::uint64_t member_id = upsert_member(tx, member);
+    // The same store as member issue-initial: temporary, valid temp_password.initial_ttl.
+    if (demo.initial_password)
+      store_initial_password(tx, member_id, *member.password_hash, config.temp_password_initial_ttl);
     if (json.size() > 2) json += ",\n";
     json += "  {\"login_id\": " + json_string(demo.login_id) + ", \"password\": " + json_string(password) +
             ", \"card_symbol\": " + json_string(demo.card_symbol) + ", \"card_number\": " +

@@ -1,7 +1,9 @@
 // mypage: マイページ and ログアウト (issue 3). Shows who is logged in, the
 // registered address and the previous login; a member with a temporary
-// password is sent to the change screen first (R11). Logout ends the session
-// on the server, so a replayed cookie is dead.
+// password is sent to the change screen first (R11). While no address is
+// registered (members.email NULL: a pending change is not one), a notice says
+// why one matters and links to メールアドレス登録 (D17, R1 カ). Logout ends
+// the session on the server, so a replayed cookie is dead.
 #include <ctemplate/template.h>
 
 #include "audit.h"

@@ -1,7 +1,9 @@
-// password_change: パスワード変更画面 (issue 3, R11, D9). Rules from NIST SP
-// 800-63B: 8 to 128 characters, any characters, not the login ID, not a
+// password_change: パスワード変更画面 (issue 3, R11, D9, D17). Rules from NIST
+// SP 800-63B: 8 to 128 characters, any characters, not the login ID, not a
 // common password. A change ends every other session of the member and
-// queues パスワード変更完了のお知らせ in the same transaction.
+// queues パスワード変更完了のお知らせ in the same transaction. At the first login
+// (D17) the screen is step 1 of 初回設定, and a member without a registered
+// address goes on to step 2, メールアドレス登録.
 #include <ctemplate/template.h>
 
 #include <optional>
@@ -34,18 +36,41 @@ std::string_view problem_section(PasswordProblem problem) {
   return "ERR_NEW_INVALID";
 }
 
-Response render_form(Context& ctx, ctemplate::TemplateDictionary& dict, const MemberSession& session) {
-  if (session.password_is_temporary) dict.ShowSection("FORCED");
+// D17: the first login is one with the insurer's temporary password by a
+// member who never logged in before it (login has just moved the empty
+// last_login_at to previous_login_at).
+bool is_first_login(const MemberSession& session, const std::optional<Member>& member) {
+  return session.password_is_temporary && member && !member->previous_login_jst;
+}
+
+Response render_form(Context& ctx, ctemplate::TemplateDictionary& dict, const MemberSession& session,
+                     const std::optional<Member>& member) {
+  if (is_first_login(session, member)) dict.ShowSection("FIRST_LOGIN");
+  else if (session.password_is_temporary) dict.ShowSection("FORCED");
   return render_page(ctx, "password_change.tpl", dict);
 }
 
 Response show_form(Context& ctx) {
   Transaction tx(ctx.db);
   const std::optional<MemberSession> session = current_session(tx, ctx);
+  if (!session) {
+    tx.commit();
+    return Response::see_other("/login");
+  }
+  // Only a forced change can be a first login: no extra query otherwise.
+  const std::optional<Member> member =
+      session->password_is_temporary ? find_member_by_id(tx, session->member_id) : std::nullopt;
   tx.commit();
-  if (!session) return Response::see_other("/login");
   ctemplate::TemplateDictionary dict("password_change");
-  return render_form(ctx, dict, *session);
+  return render_form(ctx, dict, *session, member);
+}
+
+// Where a change leads (D17): a member who had to replace a temporary
+// password and has no registered address is offered step 2 of 初回設定;
+// everyone else sees マイページ, which says the password was changed.
+std::string_view after_change(const MemberSession& session, const Member& member) {
+  if (session.password_is_temporary && !member.email) return "/email?setup=1";
+  return "/mypage?changed=1";
 }
 
 // Returns the template section of the first problem with the new password.
@@ -68,28 +93,28 @@ Response submit(Context& ctx) {
     tx.commit();
     return Response::see_other("/login");
   }
+  const std::optional<Member> member = find_member_by_id(tx, session->member_id);
   ctemplate::TemplateDictionary dict("password_change");
   if (current.empty()) dict.ShowSection("ERR_CURRENT_REQUIRED");
   if (fresh.empty()) dict.ShowSection("ERR_NEW_REQUIRED");
   if (confirmation.empty()) dict.ShowSection("ERR_CONFIRM_REQUIRED");
   if (current.empty() || fresh.empty() || confirmation.empty()) {
     tx.commit();
-    return render_form(ctx, dict, *session);
+    return render_form(ctx, dict, *session, member);
   }
 
-  const std::optional<Member> member = find_member_by_id(tx, session->member_id);
   const bool current_ok = member && member->password_hash &&
                           verify_password(current, *member->password_hash) != PasswordCheck::Mismatch;
   if (!current_ok) {
     audit(tx, PasswordChangeFailedOutcome::WrongCurrentPassword, session->member_id, ctx.request);
     tx.commit();
     dict.ShowSection("ERR_CURRENT_WRONG");
-    return render_form(ctx, dict, *session);
+    return render_form(ctx, dict, *session, member);
   }
   if (const auto problem = check_new_password(current, fresh, confirmation, member->login_id)) {
     tx.commit();
     dict.ShowSection(std::string(*problem));
-    return render_form(ctx, dict, *session);
+    return render_form(ctx, dict, *session, member);
   }
 
   store_password(tx, member->member_id, hash_password(fresh), false, 0);
@@ -103,7 +128,7 @@ Response submit(Context& ctx) {
   audit(tx, session->password_is_temporary ? PasswordChangedOutcome::FromTemporary : PasswordChangedOutcome::Ok,
         member->member_id, ctx.request);
   tx.commit();
-  return Response::see_other("/mypage?changed=1");
+  return Response::see_other(std::string(after_change(*session, *member)));
 }
 
 }  // namespace

@@ -6,7 +6,9 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { createMember, waitForMail, mailFiles, baseUrl } = require('../support/harness');
+const fs = require('node:fs');
+const path = require('node:path');
+const { createMember, waitForMail, mailFiles, baseUrl, admin, env } = require('../support/harness');
 const { launch, close, strictContext, checkScreen, navigation, heading, keyboardWalk } = require('./support');
 
 test.before(async () => { await launch(); });
@@ -314,6 +316,64 @@ test('no screen needs JavaScript: login, mypage, logout and the forgotten-ID scr
     await navigation(page, () => page.getByRole('button', { name: 'ログインIDを表示する', exact: true }).click(), { url: /\/id-notice$/ });
     assert.match(await bodyText(page), /あなたのログインIDは下記になります。/);
     assert.match(await bodyText(page), new RegExp(m.login_id));
+  } finally {
+    await context.close();
+  }
+});
+
+// D17: the insurer's letter (kosmo-admin member issue-initial) for a member
+// who never logged in and has no address; the CSV's password is the one the
+// member types.
+function letterPassword(m) {
+  const dir = path.join(env.KOSMO_BUILD, 'ops', 'browser-letters');
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${m.login_id}.csv`);
+  fs.rmSync(file, { force: true });
+  admin(['member', 'issue-initial', '--login-id', m.login_id, '--out', file]);
+  const [header, row] = fs.readFileSync(file, 'utf8').split('\r\n');
+  assert.equal(header, 'login_id,display_name,temporary_password,valid_until');
+  return row.split(',')[2];
+}
+
+// Tabs from the top of the page until `name` (a link) has the focus; the
+// names of the stops before it are returned.
+async function tabTo(page, name) {
+  const stops = [];
+  for (let i = 0; i < 20; i += 1) {
+    await page.keyboard.press('Tab');
+    const text = await page.evaluate(() => (document.activeElement ? document.activeElement.textContent.trim() : ''));
+    if (text === name) return stops;
+    stops.push(text);
+  }
+  assert.fail(`「${name}」 not reached by Tab; stops: ${stops.join(', ')}`);
+}
+
+test('first login (D17): the letter\'s password by keyboard → 初回設定（1/2）パスワード変更 → /email?setup=1; マイページ keeps asking for an address', async () => {
+  const m = member({ logged_in: false, email: null });
+  const temporary = letterPassword(m);
+  const fresh = `my first own password ${m.card_number}`;
+  const { context, page } = await freshPage();
+  try {
+    await page.goto(`${baseUrl}/login`);
+    await keyboardWalk(page, [['ログインID', m.login_id], ['パスワード', temporary]], 'ログイン', { url: /\/password$/ });
+    assert.equal(await heading(page), '初回設定（1/2）パスワード変更');
+    assert.equal(await page.title(), '初回設定（1/2）パスワード変更 | KOSMO Communication Web');
+    assert.match(await page.getByRole('status').innerText(), /はじめてのログインです。/);
+    await checkScreen(page, 'first-login-password');
+
+    // Step 2 is h-email's メールアドレス登録 (/email?setup=1, 「あとで登録する」 → マイページ);
+    // this journey goes up to its redirect and continues on マイページ.
+    const walk = await keyboardWalk(page,
+      [['現在のパスワード', temporary], ['新しいパスワード', fresh], ['新しいパスワード（確認）', fresh]], '変更する',
+      { url: /\/email\?setup=1$/ });
+    assert.deepEqual(walk, [], '現在のパスワード is the first Tab stop');
+
+    await page.goto(`${baseUrl}/mypage`);
+    assert.equal(await heading(page), 'マイページ');
+    assert.match(await bodyText(page), /メールアドレスを登録していないと、ログインIDやパスワードを忘れたときに/);
+    await checkScreen(page, 'mypage-no-email');
+    await tabTo(page, 'メールアドレスを登録する');
+    assert.equal(await page.evaluate(() => document.activeElement.getAttribute('href')), '/email');
   } finally {
     await context.close();
   }

@@ -58,6 +58,7 @@ BOOST_AUTO_TEST_CASE(a_minimal_file_loads_with_documented_defaults) {
   BOOST_TEST(config.token_ttl == 3600);                             // R6
   BOOST_TEST(config.grant_ttl == 900);                              // D5
   BOOST_TEST(config.temp_password_ttl == 86400);                    // D6
+  BOOST_TEST(config.temp_password_initial_ttl == 2592000);          // D17: 30 days
   BOOST_TEST(config.mail_sending_domain == "kosmoweb.jp");          // R4
   BOOST_TEST((config.link_confirm == LinkConfirm::Button));         // D15
   BOOST_TEST(config.db_password == "pw");
@@ -75,6 +76,16 @@ BOOST_AUTO_TEST_CASE(a_value_out_of_range_names_the_key_and_the_limits) {
   ConfigFiles files;
   const std::string path = files.write_main("workers = 0\n");
   BOOST_TEST(error_of(path).find(path + ":5: workers: must be between 1 and 256") == 0u);
+}
+
+// D17: the letter's password lives between an hour and 90 days; N and N+1 at both ends.
+BOOST_AUTO_TEST_CASE(temp_password_initial_ttl_is_checked_at_start) {
+  ConfigFiles files;
+  BOOST_TEST(load_config(files.write_main("temp_password.initial_ttl = 3600\n")).temp_password_initial_ttl == 3600);
+  BOOST_TEST(load_config(files.write_main("temp_password.initial_ttl = 7776000\n")).temp_password_initial_ttl == 7776000);
+  for (const char* value : {"3599", "7776001", "30d"})
+    BOOST_TEST(error_of(files.write_main(std::string("temp_password.initial_ttl = ") + value + "\n"))
+                   .find("temp_password.initial_ttl: ") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(a_non_number_is_refused) {

@@ -97,6 +97,14 @@ std::string_view to_string(AdminActionOutcome outcome) {
     case AdminActionOutcome::MemberEnabled: return "member_enabled";
     case AdminActionOutcome::OutboxRetry: return "outbox_retry";
     case AdminActionOutcome::Purge: return "purge";
+    case AdminActionOutcome::InitialPasswordIssued: return "initial_password_issued";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(TokenConfirmOutcome outcome) {
+  switch (outcome) {
+    case TokenConfirmOutcome::WrongBirthDate: return "wrong_birth_date";
   }
   return "unknown";
 }
@@ -113,6 +121,7 @@ std::ostream& operator<<(std::ostream& out, PasswordInitializedOutcome outcome) 
 std::ostream& operator<<(std::ostream& out, MailSentOutcome outcome) { return out << to_string(outcome); }
 std::ostream& operator<<(std::ostream& out, MailFailedOutcome outcome) { return out << to_string(outcome); }
 std::ostream& operator<<(std::ostream& out, AdminActionOutcome outcome) { return out << to_string(outcome); }
+std::ostream& operator<<(std::ostream& out, TokenConfirmOutcome outcome) { return out << to_string(outcome); }
 
 AuditEvent audit_event_of(LoginSucceededOutcome) { return AuditEvent::LoginSucceeded; }
 AuditEvent audit_event_of(LoginFailedOutcome) { return AuditEvent::LoginFailed; }
@@ -125,5 +134,6 @@ AuditEvent audit_event_of(PasswordInitializedOutcome) { return AuditEvent::Passw
 AuditEvent audit_event_of(MailSentOutcome) { return AuditEvent::MailSent; }
 AuditEvent audit_event_of(MailFailedOutcome) { return AuditEvent::MailFailed; }
 AuditEvent audit_event_of(AdminActionOutcome) { return AuditEvent::AdminAction; }
+AuditEvent audit_event_of(TokenConfirmOutcome) { return AuditEvent::TokenRedeem; }
 
 }  // namespace kosmo

@@ -186,6 +186,9 @@ const std::map<std::string, Setter, std::less<>>& main_keys() {
       {"token.ttl", number(&Config::token_ttl, 60, 86400)},
       {"grant.ttl", number(&Config::grant_ttl, 60, 3600)},
       {"temp_password.ttl", number(&Config::temp_password_ttl, 600, 604800)},
+      // A letter takes days to print and deliver; 90 days at most, so a lost
+      // letter does not hold a working password for months (D17).
+      {"temp_password.initial_ttl", number(&Config::temp_password_initial_ttl, 3600, 7776000)},
       {"link_confirm",
        [](Config& c, const Location& at, std::string_view v) {
          if (v == "button") c.link_confirm = LinkConfirm::Button;

@@ -103,6 +103,9 @@ struct Config {
   int token_ttl = 3600;           // R6
   int grant_ttl = 900;            // D5
   int temp_password_ttl = 86400;  // D6
+  // D17: the initial temporary password of kosmo-admin member issue-initial
+  // travels by letter, so it lives longer than a mailed one (30 days).
+  int temp_password_initial_ttl = 2592000;
   LinkConfirm link_confirm = LinkConfirm::Button;
   int link_confirm_max_failures = 3;  // D15
 
