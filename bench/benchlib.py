@@ -29,6 +29,8 @@ import subprocess
 import sys
 import time
 
+import peer_summary  # bench/peer_summary.py: the PHP peer's rows (issue 16)
+
 MEMBERS = 100_000
 # One argon2id hash (m=19 MiB, t=2, p=1, the product's parameters) shared by
 # every bench member: hashing 100,000 passwords would take about an hour on
@@ -306,6 +308,8 @@ def check_run(run):
     """The proof of work: what the database gained against what wrk saw.
     Returns a list of problems (empty: the run agrees)."""
     kind = run["kind"]
+    if kind in peer_summary.PEER_KINDS:
+        return peer_summary.check_peer_run(run)
     w = run["wrk"]
     problems = []
     if w["errors"]["status"]:
@@ -413,15 +417,22 @@ def summarize(results_dir):
         run["problems"] = check_run(run)
         # POST rows count their POSTs only (the few form GETs are set-up).
         work = w["status"].get("303", 0) if run["kind"] not in ("static", "hello", "get", "token_get") else w["requests"]
+        if run["kind"] in peer_summary.PEER_KINDS:
+            work = peer_summary.posts_answered(run)
         run["rate"] = work / seconds if seconds else 0
         # Work finished while wrk ran: for the identity rows the checks done
         # by kosmo-forgot-id's background threads (audit rows at wrk's end),
         # which can lag behind the answers; the rest of the queue is drained
         # after wrk stops (settle_seconds).
         run["done_rate"] = run["rate"]
-        if run["kind"] in ASYNC_KINDS and not run.get("db_end"):
+        if run["kind"] in ASYNC_KINDS and run.get("timing"):
+            # The checks done while wrk ran, from the audit rows' own times.
+            checks = sum(delta(run, k) for k in ("id_matched", "id_unmatched", "id_limited"))
+            run["done_rate"] = run["timing"]["checks_during"] / seconds if seconds else 0
+            run["backlog"] = checks - run["timing"]["checks_during"]
+        elif run["kind"] in ASYNC_KINDS and not run.get("db_end"):
             run["done_rate"] = None  # a run recorded before bench/run sampled the queue at wrk's end
-        if run["kind"] in ASYNC_KINDS and run.get("db_end"):
+        elif run["kind"] in ASYNC_KINDS and run.get("db_end"):
             checks = sum(run["db_end"][k] - run["db_before"][k] for k in ("id_matched", "id_unmatched", "id_limited"))
             run["done_rate"] = checks / seconds if seconds else 0
             run["backlog"] = sum(run["db_after"][k] - run["db_end"][k]
@@ -509,7 +520,8 @@ def summarize(results_dir):
     add("|---|---:|---:|---:|---:|---|---|")
     for r in runs:
         w = r["wrk"]
-        changed = ", ".join(f"{k} +{delta(r, k)}" for k in DB_KEYS if delta(r, k)) or "nothing written"
+        keys = [k for k in r["db_after"] if k in r["db_before"]]
+        changed = ", ".join(f"{k} +{delta(r, k)}" for k in keys if delta(r, k)) or "nothing written"
         posts = f"{w['sent_post']} / {w['status'].get('303', 0)}" if w["sent_post"] else "-"
         add(f"| {r['label']} | {r['connections']} | {r['round']} | {w['requests']} | {posts} | {changed} | "
             f"{'ok' if not r['problems'] else 'FAILED: ' + '; '.join(r['problems'])} |")
@@ -532,7 +544,9 @@ def summarize(results_dir):
         add(f"| {name} | {rss:.1f} | {hwm:.1f} | {pss:.1f} | {start['median_ms'] if start else '-'} |")
     add("")
 
-    targets = evaluate_targets(runs, meta)
+    peer_lines, peer_targets = peer_summary.peer_section(runs)
+    lines.extend(peer_lines)
+    targets = evaluate_targets(runs, meta) + peer_targets
     add("## Targets (issue 7)")
     add("")
     add("| target | measured | verdict |")
@@ -588,14 +602,15 @@ def evaluate_targets(runs, meta):
                 continue
             out.append((f"{label} at {conns} conns ≥ {limit * 100:.0f} % of hello", f"{f * 100:.1f} %", f >= limit))
     for label in labels:
-        if label.startswith("login POST") or label.startswith("static") or label.startswith("hello"):
+        if label.startswith("login POST") or label.startswith("static") or label.startswith("hello") \
+                or label.startswith("PHP peer"):
             continue
         p99 = [r["wrk"]["p99_us"] for r in runs if r["label"] == label and r["connections"] == 16]
         if p99:
             worst = max(p99) / 1000
             out.append((f"{label} p99 at 16 conns < 10 ms", f"{worst:.2f} ms (worse round)", worst < 10))
     for name, sample in sorted(meta.get("memory", {}).items()):
-        if name.startswith("_") or name in ("nginx", "mariadbd", "smtp-sink", "hello") or not sample["processes"]:
+        if name.startswith("_") or name in ("nginx", "mariadbd", "smtp-sink", "hello", "php-fpm") or not sample["processes"]:
             continue
         rss = sum(p.get("VmRSS", 0) for p in sample["processes"]) / 1024
         out.append((f"{name} RSS after the load < 12 MiB", f"{rss:.1f} MiB", rss < 12))

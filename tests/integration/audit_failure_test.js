@@ -14,7 +14,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { Client, createMember, sql, sqlValue, env, mailFiles, waitForMail } = require('../support/harness');
+const { Client, createMember, sql, sqlValue, env, mailFiles, waitForMail, q } = require('../support/harness');
 const { requestIdNotice, identityOf } = require('../support/recovery');
 const {
   limits, seedHits, hitsOf, blockedSeconds, awayFromWindowEnd, freshAddress, ClientFrom, cardSubject, removeSeeded,
@@ -195,4 +195,36 @@ test('D18: an identity check whose audit row cannot be written still counts agai
   assert.equal(hitsOf('identity_card', cardSubject(member.card_symbol, member.card_number)), 1);
   assert.equal(sqlValue(`SELECT COUNT(*) FROM audit_events WHERE event = 'identity_check' AND member_id = ${member.member_id}`), '0');
   assert.match(programLog('forgot-id').slice(logStart), / event=audit_write_failed .*audit=identity_check errno=1366 /);
+});
+
+test('D18, D8: in one batch of identity checks a refused audit row is missing alone; the others are written once each', async () => {
+  // issue 16 writes a batch's audit rows in one or two INSERTs: when the
+  // database refuses one row, the batch's rows are tried one at a time, so
+  // the refused row alone is missing and logged, and no other row is lost
+  // or written twice.
+  const refused = createMember();
+  const others = [createMember(), createMember(), createMember(), createMember(), createMember()];
+  const logStart = programLog('forgot-id').length;
+  const stamp = `${Date.now()}`.slice(-9);
+  const row = (m, agent, request) => `(${q(m.card_symbol)}, ${q(m.card_number)}, ${q(m.birth_date)}, ${q(m.email)}, ` +
+    `'192.0.2.8', ${q(agent)}, ${q(request)}, UTC_TIMESTAMP(6))`;
+  refuseAuditRows();
+  try {
+    // One INSERT, so one check takes all six in one batch (the refused one in the middle).
+    sql(`INSERT INTO identity_requests (card_symbol, card_number, birth_date, email, ip, user_agent, http_request_id, created_at) VALUES ${[
+      ...others.slice(0, 2).map((m, i) => row(m, 'Mozilla/5.0 (test)', `c${stamp}${i}`)),
+      row(refused, UA, `r${stamp}`),
+      ...others.slice(2).map((m, i) => row(m, 'Mozilla/5.0 (test)', `d${stamp}${i}`)),
+    ].join(', ')}`);
+    for (const member of [refused, ...others]) await waitForMail(member.email);
+  } finally {
+    dropTrigger('audit_test_refuse_row');
+  }
+  for (const member of others)
+    assert.equal(sqlValue(`SELECT COUNT(*) FROM audit_events WHERE event = 'identity_check' AND outcome = 'matched' AND member_id = ${member.member_id}`), '1');
+  assert.equal(sqlValue(`SELECT COUNT(*) FROM audit_events WHERE event = 'identity_check' AND member_id = ${refused.member_id}`), '0');
+  const failures = programLog('forgot-id').slice(logStart).split('\n').filter((l) => / event=audit_write_failed .*audit=identity_check errno=1366 /.test(l));
+  assert.equal(failures.length, 1);
+  for (const member of others)
+    assert.equal(auditLines('forgot-id', 'identity_check', member.member_id).length, 1);
 });

@@ -3,6 +3,8 @@
 #include <cppconn/exception.h>
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "log.h"
 #include "stats.h"
@@ -15,36 +17,78 @@ const SqlStatement kInsertAuditEvent{
     "INSERT INTO audit_events (occurred_at, event, outcome, member_id, ip, user_agent, request_id, detail) "
     "VALUES (UTC_TIMESTAMP(6), ?, ?, ?, ?, ?, ?, ?)"};
 
+// The same INSERT for kAuditRowsPerInsert, 4 and 1 rows: any batch is a few
+// statements (20 rows: 16 + 4), and a fixed set of texts is prepared once.
+constexpr std::string_view kAuditColumns =
+    "INSERT INTO audit_events (occurred_at, event, outcome, member_id, ip, user_agent, request_id, detail) VALUES ";
+constexpr int kAuditPlaceholders = 7;
+std::string audit_rows_text(int rows) {
+  std::string text(kAuditColumns);
+  for (int row = 0; row < rows; ++row) {
+    if (row > 0) text += ", ";
+    text += "(UTC_TIMESTAMP(6), ?, ?, ?, ?, ?, ?, ?)";
+  }
+  return text;
+}
+const std::string kAuditRowsText16 = audit_rows_text(kAuditRowsPerInsert);
+const std::string kAuditRowsText4 = audit_rows_text(4);
+const SqlStatement kInsertAuditRows16{"audit.insert_16", kAuditRowsText16.c_str()};
+const SqlStatement kInsertAuditRows4{"audit.insert_4", kAuditRowsText4.c_str()};
+
 const SqlStatement kCountEvents{"audit.count_event", "SELECT COUNT(*) AS n FROM audit_events WHERE event = ?"};
 const SqlStatement kCountEventOutcome{"audit.count_event_outcome",
                                       "SELECT COUNT(*) AS n FROM audit_events WHERE event = ? AND outcome = ?"};
 
-void insert_row(Transaction& tx, AuditEvent event, std::string_view outcome, std::optional<std::uint64_t> member_id,
-               std::string_view ip, std::string_view user_agent, std::string_view request_id,
-               std::string_view detail) {
-  sql::PreparedStatement& st = tx.statement(kInsertAuditEvent);
-  st.setString(1, std::string(to_string(event)));
-  st.setString(2, std::string(outcome));
-  if (member_id) st.setUInt64(3, *member_id);
-  else st.setNull(3, 0);
-  if (ip.empty()) st.setNull(4, 0);
-  else st.setString(4, std::string(ip));
-  if (user_agent.empty()) st.setNull(5, 0);
-  else st.setString(5, std::string(user_agent));
-  if (request_id.empty()) st.setNull(6, 0);
-  else st.setString(6, std::string(request_id));
-  if (detail.empty()) st.setNull(7, 0);
-  else st.setString(7, std::string(detail));
-  st.executeUpdate();
-  // The row commits or rolls back with the caller's transaction; its log
-  // line waits for the COMMIT, so a rolled-back or retried transaction logs
-  // no event that never happened, and none twice (issue 12).
+// Binds one row's seven values from `first` on (1-based).
+void bind_row(sql::PreparedStatement& st, int first, AuditEvent event, std::string_view outcome,
+              std::optional<std::uint64_t> member_id, std::string_view ip, std::string_view user_agent,
+              std::string_view request_id, std::string_view detail) {
+  st.setString(first, std::string(to_string(event)));
+  st.setString(first + 1, std::string(outcome));
+  if (member_id) st.setUInt64(first + 2, *member_id);
+  else st.setNull(first + 2, 0);
+  if (ip.empty()) st.setNull(first + 3, 0);
+  else st.setString(first + 3, std::string(ip));
+  if (user_agent.empty()) st.setNull(first + 4, 0);
+  else st.setString(first + 4, std::string(user_agent));
+  if (request_id.empty()) st.setNull(first + 5, 0);
+  else st.setString(first + 5, std::string(request_id));
+  if (detail.empty()) st.setNull(first + 6, 0);
+  else st.setString(first + 6, std::string(detail));
+}
+
+// The row commits or rolls back with the caller's transaction; its log
+// line waits for the COMMIT, so a rolled-back or retried transaction logs
+// no event that never happened, and none twice (issue 12).
+void log_after_commit(Transaction& tx, AuditEvent event, std::string_view outcome,
+                      std::optional<std::uint64_t> member_id, std::string_view ip, std::string_view request_id) {
   tx.after_commit([req = std::string(request_id), audit_event = std::string(to_string(event)),
                    outcome_text = std::string(outcome), member = member_id ? std::to_string(*member_id) : "-",
                    address = std::string(ip)] {
     log_event(LogLevel::Info, "audit",
               {{"req", req}, {"audit", audit_event}, {"outcome", outcome_text}, {"member_id", member}, {"ip", address}});
   });
+}
+
+void insert_row(Transaction& tx, AuditEvent event, std::string_view outcome, std::optional<std::uint64_t> member_id,
+               std::string_view ip, std::string_view user_agent, std::string_view request_id,
+               std::string_view detail) {
+  sql::PreparedStatement& st = tx.statement(kInsertAuditEvent);
+  bind_row(st, 1, event, outcome, member_id, ip, user_agent, request_id, detail);
+  st.executeUpdate();
+  log_after_commit(tx, event, outcome, member_id, ip, request_id);
+}
+
+// rows[first, first + count) in one INSERT of `statement` (count rows).
+void insert_rows(Transaction& tx, const SqlStatement& statement, const std::vector<AuditRow>& rows,
+                 std::size_t first, int count) {
+  sql::PreparedStatement& st = tx.statement(statement);
+  for (int i = 0; i < count; ++i) {
+    const AuditRow& row = rows[first + i];
+    bind_row(st, 1 + i * kAuditPlaceholders, row.event, row.outcome, row.member_id, row.origin->remote_addr,
+             row.origin->user_agent, row.origin->request_id, row.detail);
+  }
+  st.executeUpdate();
 }
 
 // The row, or for a row the database refused the D18 log line and counter
@@ -121,6 +165,27 @@ AuditWrite try_audit(Transaction& tx, AuditEvent event, std::string_view outcome
   }
   tx.roll_back_to_savepoint();
   return AuditWrite::Failed;
+}
+
+void try_audit_rows(Transaction& tx, const std::vector<AuditRow>& rows) {
+  if (rows.empty()) return;
+  tx.set_savepoint();
+  try {
+    std::size_t at = 0;
+    for (const auto& [statement, size] : {std::pair{&kInsertAuditRows16, kAuditRowsPerInsert},
+                                          std::pair{&kInsertAuditRows4, 4}, std::pair{&kInsertAuditEvent, 1}}) {
+      for (; rows.size() - at >= static_cast<std::size_t>(size); at += size) insert_rows(tx, *statement, rows, at, size);
+    }
+  } catch (const sql::SQLException& e) {
+    if (classify(e) != DbFailure::Other) throw;
+    // A refused row: undo what the batch wrote and let try_audit find it
+    // (its log line and counter, D18) while the others are written.
+    tx.roll_back_to_savepoint();
+    for (const AuditRow& row : rows) try_audit(tx, row.event, row.outcome, row.member_id, *row.origin, row.detail);
+    return;
+  }
+  for (const AuditRow& row : rows)
+    log_after_commit(tx, row.event, row.outcome, row.member_id, row.origin->remote_addr, row.origin->request_id);
 }
 
 void audit_system(Transaction& tx, AuditEvent event, std::string_view outcome,

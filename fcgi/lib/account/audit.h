@@ -6,7 +6,9 @@
 #include <cstdint>
 #include <optional>
 #include <ostream>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "audit_outcomes.h"
 #include "db.h"
@@ -57,6 +59,25 @@ std::ostream& operator<<(std::ostream& out, AuditWrite write);
 
 AuditWrite try_audit(Transaction& tx, AuditEvent event, std::string_view outcome,
                      std::optional<std::uint64_t> member_id, const Request& request, std::string_view detail = {});
+
+// One row of try_audit_rows: what try_audit takes, kept until the rows are
+// written together. `origin` must outlive the call (the queued identity's POST).
+struct AuditRow {
+  AuditEvent event;
+  std::string_view outcome;  // a to_string() of an outcome type: static text
+  std::optional<std::uint64_t> member_id;
+  const Request* origin;
+  std::string_view detail;
+};
+
+// try_audit for several rows at once: up to kAuditRowsPerInsert rows per
+// INSERT and no savepoint per row (a batch of 20 identity checks wrote 20
+// SAVEPOINTs and 20 INSERTs: bench/README.md, issue 16). When the database
+// refuses a statement, everything it wrote is undone and each row is tried
+// alone by try_audit, so only a refused row is missing, logged and counted as
+// try_audit does (D18). Conflicts and lost connections throw, as there.
+inline constexpr int kAuditRowsPerInsert = 16;
+void try_audit_rows(Transaction& tx, const std::vector<AuditRow>& rows);
 
 // For events without a request (the mailer).
 void audit_system(Transaction& tx, AuditEvent event, std::string_view outcome,

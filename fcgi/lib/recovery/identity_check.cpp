@@ -29,7 +29,8 @@ IdentityMatch match_queued_identity(Transaction& tx, const Config& config, const
 
 // For an eligible member older URLs are superseded (R8), a new token is
 // issued and ログインID再通知のお知らせ is queued for kosmo-mailer (D11).
-IdentityOutcome check_identity(Transaction& tx, const Config& config, const QueuedIdentity& queued) {
+IdentityOutcome check_identity(Transaction& tx, const Config& config, const QueuedIdentity& queued,
+                               std::vector<AuditRow>& audit_rows) {
   const IdentityMatch match = match_queued_identity(tx, config, queued);
   if (match.outcome == IdentityOutcome::Matched) {
     const IssuedToken token = issue_id_notice_token(tx, match.member->member_id, config.token_ttl);
@@ -47,10 +48,12 @@ IdentityOutcome check_identity(Transaction& tx, const Config& config, const Queu
     // The stored address, never the typed one (D10, CVE-2019-19844).
     enqueue_mail(tx, config, MailKind::IdNotice, match.member->member_id, *match.member->email, mail);
   }
-  // D18: a refused audit row must not undo the D7 counts, the token and the
-  // mail, nor make the row a fault: try_audit undoes only the refused row.
-  try_audit(tx, match.outcome, match.member ? std::optional(match.member->member_id) : std::nullopt, queued.origin,
-            match.detail);
+  // The audit row is written with the batch's others (try_audit_rows): a
+  // refused one must not undo the D7 counts, the token and the mail, nor
+  // make the row a fault (D18).
+  audit_rows.push_back({audit_event_of(match.outcome), to_string(match.outcome),
+                        match.member ? std::optional(match.member->member_id) : std::nullopt, &queued.origin,
+                        match.detail});
   return match.outcome;
 }
 

@@ -6,6 +6,9 @@
 // identity_check audit row (D8).
 #pragma once
 
+#include <vector>
+
+#include "audit.h"
 #include "config.h"
 #include "db.h"
 #include "identity.h"
@@ -14,8 +17,11 @@
 namespace kosmo {
 
 // Checks `queued` inside the caller's transaction, which has already taken
-// (deleted) its row, and writes its audit row. Throws on a database fault;
-// the caller decides whether the row is tried again or set aside.
-IdentityOutcome check_identity(Transaction& tx, const Config& config, const QueuedIdentity& queued);
+// (deleted) its row, and adds its audit row to `audit_rows`, for the caller
+// to write with the batch's others (try_audit_rows) before its COMMIT.
+// Throws on a database fault; the caller decides whether the row is tried
+// again or set aside.
+IdentityOutcome check_identity(Transaction& tx, const Config& config, const QueuedIdentity& queued,
+                               std::vector<AuditRow>& audit_rows);
 
 }  // namespace kosmo

@@ -43,7 +43,10 @@ std::optional<std::string> fault_of(Work&& work) {
 void check_batch(BackgroundWork& work, int limit, std::vector<QueuedIdentity>& taken) {
   Transaction tx(work.db);
   take_queued_identities(tx, limit, taken);
-  for (const QueuedIdentity& queued : taken) check_identity(tx, work.config, queued);
+  std::vector<AuditRow> audit_rows;
+  audit_rows.reserve(taken.size());
+  for (const QueuedIdentity& queued : taken) check_identity(tx, work.config, queued, audit_rows);
+  try_audit_rows(tx, audit_rows);  // the batch's audit rows in one or two INSERTs (issue 16)
   tx.commit();
 }
 

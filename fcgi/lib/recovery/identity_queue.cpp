@@ -19,7 +19,12 @@ const SqlStatement kOldestIdentities{
     "email, ip, user_agent, http_request_id FROM identity_requests WHERE failed_at IS NULL "
     "ORDER BY identity_request_id LIMIT ? FOR UPDATE SKIP LOCKED"};
 // A batch is deleted by one DELETE with kIdentityBatch placeholders, the
-// unused ones bound to 0, which no row has (AUTO_INCREMENT starts at 1).
+// unused ones bound to the batch's first id again. (Not to 0, which no row
+// has: looking for 0 reads the table's first row, and when another check
+// thread had taken that row the DELETE waited for it while that thread's
+// DELETE waited for ours: deadlocks, each a batch rolled back and retried
+// after a growing pause, which held the drain at a fraction of the answers:
+// bench/README.md, issue 16.)
 const SqlStatement kDeleteIdentities{
     "identity_requests.delete_batch",
     "DELETE FROM identity_requests WHERE identity_request_id IN "
@@ -81,7 +86,7 @@ void take_queued_identities(Transaction& tx, int limit, std::vector<QueuedIdenti
   // transactions, which is rerun).
   sql::PreparedStatement& remove = tx.statement(kDeleteIdentities);
   for (int slot = 0; slot < kIdentityBatch; ++slot)
-    remove.setUInt64(slot + 1, slot < static_cast<int>(taken.size()) ? taken[slot].queue_id : 0);
+    remove.setUInt64(slot + 1, taken[slot < static_cast<int>(taken.size()) ? slot : 0].queue_id);
   if (remove.executeUpdate() != static_cast<int>(taken.size()))
     throw std::runtime_error("identity_requests: a taken row was not there to delete");
 }
