@@ -9,6 +9,7 @@
 
 #include "admin_commands.h"
 #include "audit.h"
+#include "audit_totals.h"
 #include "rate_limits.h"
 
 namespace kosmo {
@@ -120,6 +121,12 @@ int admin_purge(const Config& config, Connection& db, const std::vector<std::str
       {"audit_events", "older than purge.audit_days", kCountAudit, kDeleteAudit, &Config::purge_audit_days},
   };
   std::string summary;
+  if (!dry_run) {
+    // The metrics counters keep what the purge deletes (sql/007).
+    Transaction tx(db);
+    settle_audit_totals(tx);
+    tx.commit();
+  }
   for (const PurgeTarget& target : targets) {
     long removed = 0;
     if (dry_run) {

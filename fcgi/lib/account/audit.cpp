@@ -15,10 +15,6 @@ const SqlStatement kInsertAuditEvent{
     "INSERT INTO audit_events (occurred_at, event, outcome, member_id, ip, user_agent, request_id, detail) "
     "VALUES (UTC_TIMESTAMP(6), ?, ?, ?, ?, ?, ?, ?)"};
 
-const SqlStatement kCountEvents{"audit.count_event", "SELECT COUNT(*) AS n FROM audit_events WHERE event = ?"};
-const SqlStatement kCountEventOutcome{"audit.count_event_outcome",
-                                      "SELECT COUNT(*) AS n FROM audit_events WHERE event = ? AND outcome = ?"};
-
 void insert_row(Transaction& tx, AuditEvent event, std::string_view outcome, std::optional<std::uint64_t> member_id,
                std::string_view ip, std::string_view user_agent, std::string_view request_id,
                std::string_view detail) {
@@ -123,15 +119,6 @@ AuditWrite try_audit(Transaction& tx, AuditEvent event, std::string_view outcome
 void audit_system(Transaction& tx, AuditEvent event, std::string_view outcome,
                   std::optional<std::uint64_t> member_id, std::string_view detail) {
   write_row(tx, event, outcome, member_id, {}, {}, {}, detail);
-}
-
-std::uint64_t count_audit_events(Transaction& tx, AuditEvent event, std::string_view outcome) {
-  sql::PreparedStatement& count = tx.statement(outcome.empty() ? kCountEvents : kCountEventOutcome);
-  count.setString(1, std::string(to_string(event)));
-  if (!outcome.empty()) count.setString(2, std::string(outcome));
-  Rows rows = query(count);
-  rows->next();
-  return rows->getUInt64("n");
 }
 
 }  // namespace kosmo
