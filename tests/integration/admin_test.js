@@ -368,7 +368,8 @@ test('purge deletes what is past its retention and keeps the rest; --dry-run onl
   const oldMail = outboxRow({ status: 'sent', body: null });
   const newMail = outboxRow({ status: 'sent', body: null });
   const keptQueued = outboxRow({ status: 'queued', nextInHours: 5 });
-  sql(`UPDATE mail_outbox SET sent_at = UTC_TIMESTAMP(6) - INTERVAL 31 DAY, created_at = UTC_TIMESTAMP(6) - INTERVAL 31 DAY WHERE mail_id = ${oldMail}`);
+  sql(`UPDATE mail_outbox SET sent_at = UTC_TIMESTAMP(6) - INTERVAL 31 DAY, created_at = UTC_TIMESTAMP(6) - INTERVAL 31 DAY,
+       next_attempt_at = UTC_TIMESTAMP(6) - INTERVAL 31 DAY WHERE mail_id = ${oldMail}`);
   sql(`UPDATE mail_outbox SET created_at = UTC_TIMESTAMP(6) - INTERVAL 400 DAY WHERE mail_id = ${keptQueued}`);
   sql(`INSERT INTO audit_events (occurred_at, event, outcome, member_id, detail) VALUES
     (UTC_TIMESTAMP(6) - INTERVAL 400 DAY, 'logout', 'ok', ${m}, 'purge-test-old'),
