@@ -15,7 +15,7 @@
 namespace kosmo {
 
 const char* const kPurgeHelp = R"(NAME
-    kosmo-admin purge - delete expired sessions, tokens, grants, mails, limits, audit
+    kosmo-admin purge - delete expired sessions, tokens, grants, set-aside identities, mails, limits, audit
 
 SYNOPSIS
     kosmo-admin [--config FILE] purge [--dry-run]
@@ -27,6 +27,9 @@ DESCRIPTION
       recovery_tokens   expired more than purge.tokens_days ago (7), once no
                         grant refers to them; until then a known token still
                         gets its precise invalid-URL screen (D3)
+      identity_requests set aside (failed_at) more than purge.tokens_days ago
+                        (7): a queued identity whose check failed, with
+                        what was typed; queued ones are never deleted
       mail_outbox       sent, or failed, more than purge.mail_days ago (30);
                         queued mails are never deleted
       rate_limits,      what no abuse limit reads any more (D7): events older
@@ -77,6 +80,11 @@ KOSMO_PURGE(Grants, "recovery_grants", "expires_at < UTC_TIMESTAMP(6) - INTERVAL
 KOSMO_PURGE(Tokens, "recovery_tokens",
             "expires_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY AND NOT EXISTS "
             "(SELECT 1 FROM recovery_grants g WHERE g.token_id = recovery_tokens.token_id)")
+// A set-aside identity (004: its check failed, failed_at is set) holds what
+// was typed, card number and address included, and waits for an operator;
+// after the tokens' retention it goes like an expired token. A queued one
+// (failed_at NULL) is the check's to delete.
+KOSMO_PURGE(SetAside, "identity_requests", "failed_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY")
 // next_attempt_at for sent mails: a mail is sent after it was due, so the
 // range on idx_mail_outbox_due (status, next_attempt_at) holds every sent
 // mail old enough, and a batch no longer reads every sent mail (issue 16).
@@ -124,6 +132,8 @@ int admin_purge(const Config& config, Connection& db, const std::vector<std::str
       {"recovery_grants", "expired more than purge.tokens_days ago", kCountGrants, kDeleteGrants,
        &Config::purge_tokens_days},
       {"recovery_tokens", "expired more than purge.tokens_days ago", kCountTokens, kDeleteTokens,
+       &Config::purge_tokens_days},
+      {"identity_requests", "set aside more than purge.tokens_days ago", kCountSetAside, kDeleteSetAside,
        &Config::purge_tokens_days},
       {"mail_outbox", "sent or failed more than purge.mail_days ago", kCountMails, kDeleteMails,
        &Config::purge_mail_days, 3},

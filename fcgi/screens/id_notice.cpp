@@ -124,9 +124,11 @@ Response redeem_with_birth_date(Context& ctx, std::string_view token) {
   if (member && constant_time_equal(member->birth_date, date->iso())) return redeem(ctx, tx, token);
 
   const TokenState after = record_failed_confirmation(tx, token, max_failures);
-  audit(tx, AuditEvent::TokenRedeem,
-        after.redemption == Redemption::Granted ? "wrong_birth_date" : to_string(after.redemption),
-        state.member_id, ctx.request);
+  // Still usable: the wrong date is the outcome; spent: the token's state.
+  if (after.redemption == Redemption::Granted)
+    audit(tx, TokenConfirmOutcome::WrongBirthDate, state.member_id, ctx.request);
+  else
+    audit(tx, after.redemption, state.member_id, ctx.request);
   tx.commit();
   if (after.redemption != Redemption::Granted) return show_invalid(ctx, after.redemption);
   return show_confirm(ctx, token, BirthDateEntry::Wrong, max_failures - after.failed_confirmations);

@@ -49,12 +49,12 @@ cluster_ports() {
   mapfile -t ports < <(/usr/bin/python3 - <<'PY'
 import socket
 socks = []
-for _ in range(19):
+for _ in range(20):
     s = socket.socket(); s.bind(("127.0.0.1", 0)); socks.append(s)
 for s in socks: print(s.getsockname()[1])
 PY
   ) || return 1
-  [ "${#ports[@]}" = 19 ] || { _csay "cannot find free ports"; return 1; }
+  [ "${#ports[@]}" = 20 ] || { _csay "cannot find free ports"; return 1; }
   local galera_root n i=0
   galera_root=$(_galera_root) || return 1
   {
@@ -68,6 +68,9 @@ PY
       "${ports[12]}" "${ports[13]}" "${ports[14]}" "${ports[15]}" "${ports[16]}"
     # Each nginx's second listener, for haproxy's PROXY protocol.
     printf 'WEB1_PROXY_PORT=%s\nWEB2_PROXY_PORT=%s\n' "${ports[17]}" "${ports[18]}"
+    # haproxy's second frontend, an HTTP balancer (X-Forwarded-For), and the
+    # address it connects to the web nodes from.
+    printf 'LB_HTTP_PORT=%s\nLB_HTTP_SOURCE=%s\n' "${ports[19]}" "$CLUSTER_HTTP_LB_SOURCE"
   } >"$KOSMO_CLUSTER/cluster.env.tmp" && mv -f -- "$KOSMO_CLUSTER/cluster.env.tmp" "$KOSMO_CLUSTER/cluster.env" || return 1
   # shellcheck disable=SC1091
   source "$KOSMO_CLUSTER/cluster.env"
@@ -274,9 +277,15 @@ _cluster_shared() {
   fi
 }
 
+# The address haproxy's HTTP frontend connects to the web nodes from: one no
+# test client uses, so that only the balancer is a trusted proxy (README,
+# "Scaling out": an HTTP balancer is listed in client_ip.trusted_proxies).
+CLUSTER_HTTP_LB_SOURCE=127.0.0.3
+
 # Small per-card and per-login-ID limits, so the limit tests need few
 # requests; large per-address limits, because most test requests come from
-# 127.0.0.1 (members of the race tests use addresses of their own, 127.1.x.y).
+# 127.0.0.1 (members of the race tests use addresses of their own, 127.1.x.y);
+# the HTTP balancer is the one trusted proxy.
 CLUSTER_EXTRA_CONFIG='db.connect_timeout = 2
 db.causal_reads = on
 mailer.poll_interval_ms = 200
@@ -287,7 +296,8 @@ limits.identity_ip.max = 100000
 limits.login_ip.max_failures = 100000
 limits.identity_card.max = 5
 limits.login_id.max_failures = 3
-limits.login_id.lockout = 120'
+limits.login_id.lockout = 120
+client_ip.trusted_proxies = '"$CLUSTER_HTTP_LB_SOURCE"
 
 # web_env_file N: the environment scripts/stack.sh needs for web node N.
 _web_env_file() { printf '%s\n' "$KOSMO_CLUSTER/web$1.env"; }
@@ -389,10 +399,17 @@ _health_path() {
 # It sends the PROXY protocol (v2) to each nginx's second listener, which
 # takes the client's address from it (nginx/kosmo-site.conf.in), so the
 # per-address limits count members, not the balancer.
+# The same process has a second frontend in HTTP mode: it terminates TLS with
+# the nodes' certificate, adds X-Forwarded-For (option forwardfor, a line after
+# any the client sent) and connects to each nginx's HTTPS listener from
+# $LB_HTTP_SOURCE, the web nodes' client_ip.trusted_proxies: the documented
+# setup of an HTTP balancer (README, "Scaling out"; issue 13 item 2).
 lb_start() {
-  local dir=$KOSMO_CLUSTER/lb pid deadline
+  local dir=$KOSMO_CLUSTER/lb pid deadline port
   mkdir -p -- "$dir" || return 1
   if _running "$dir/haproxy.pid" "$dir/haproxy.cfg" >/dev/null; then return 0; fi
+  # haproxy reads the certificate and its key from one file.
+  (umask 077 && cat -- "$KOSMO_CLUSTER/shared/tls/cert.pem" "$KOSMO_CLUSTER/shared/tls/key.pem" >"$dir/tls.pem") || return 1
   cat >"$dir/haproxy.cfg" <<EOF
 # Load balancer of the cluster tests (tests/cluster/cluster.sh).
 global
@@ -423,16 +440,36 @@ backend be_web
     default-server inter 500ms fall 2 rise 1 check-ssl verify none send-proxy-v2 check-send-proxy
     server web1 127.0.0.1:$WEB1_PROXY_PORT check
     server web2 127.0.0.1:$WEB2_PROXY_PORT check
+
+frontend fe_kosmo_http
+    mode http
+    option httplog
+    bind 127.0.0.1:$LB_HTTP_PORT ssl crt $dir/tls.pem
+    timeout http-request 10s
+    default_backend be_web_http
+
+backend be_web_http
+    mode http
+    balance roundrobin
+    option forwardfor
+    option httpchk
+    http-check send meth GET uri $(_health_path) ver HTTP/1.1 hdr Host 127.0.0.1
+    http-check expect status 200
+    default-server inter 500ms fall 2 rise 1 ssl verify none source $LB_HTTP_SOURCE
+    server web1 127.0.0.1:$WEB1_PORT check
+    server web2 127.0.0.1:$WEB2_PORT check
 EOF
   haproxy -c -q -f "$dir/haproxy.cfg" >"$dir/check.log" 2>&1 ||
     { _fail "haproxy -c rejects $dir/haproxy.cfg" "$dir/check.log"; return 1; }
   _spawn "$dir/haproxy.pid" "$dir/haproxy.log" haproxy -f "$dir/haproxy.cfg" -db || return 1
   read -r pid <"$dir/haproxy.pid"
   deadline=$((SECONDS + 15))
-  while _port_free "$LB_PORT"; do
-    _alive "$pid" || { _fail "haproxy exited during start-up" "$dir/haproxy.log"; return 1; }
-    [ "$SECONDS" -lt "$deadline" ] || { _fail "haproxy does not listen after 15 s" "$dir/haproxy.log"; return 1; }
-    sleep 0.1
+  for port in "$LB_PORT" "$LB_HTTP_PORT"; do
+    while _port_free "$port"; do
+      _alive "$pid" || { _fail "haproxy exited during start-up" "$dir/haproxy.log"; return 1; }
+      [ "$SECONDS" -lt "$deadline" ] || { _fail "haproxy does not listen on $port after 15 s" "$dir/haproxy.log"; return 1; }
+      sleep 0.1
+    done
   done
 }
 
@@ -466,21 +503,25 @@ cluster_up() {
     mailer_up "$n" || return 1
   done
   lb_start || return 1
-  # Both backends up in haproxy before the tests: one passing check each.
+  # Both web nodes up in both of haproxy's backends before the tests: one
+  # passing check each.
   local deadline=$((SECONDS + 20))
-  until [ "$(lb_up_count)" = 2 ]; do
+  until [ "$(lb_up_count)" = 2 ] && [ "$(lb_up_count be_web_http)" = 2 ]; do
     [ "$SECONDS" -lt "$deadline" ] || { _fail "haproxy does not see both web nodes up" "$KOSMO_CLUSTER/lb/haproxy.log"; return 1; }
     sleep 0.2
   done
   code=$(curl -sk -o /dev/null -w '%{http_code}' --max-time 5 "https://127.0.0.1:$LB_PORT/login") || code=000
   [ "$code" = 200 ] || { _fail "GET /login through haproxy answers $code"; return 1; }
-  _csay "up in $((SECONDS - t0)) s: https://127.0.0.1:$LB_PORT/ -> web nodes :$WEB1_PORT :$WEB2_PORT -> galera :$DB1_PORT :$DB2_PORT :$DB3_PORT"
+  code=$(curl -sk -o /dev/null -w '%{http_code}' --max-time 5 "https://127.0.0.1:$LB_HTTP_PORT/login") || code=000
+  [ "$code" = 200 ] || { _fail "GET /login through haproxy's HTTP frontend answers $code"; return 1; }
+  _csay "up in $((SECONDS - t0)) s: https://127.0.0.1:$LB_PORT/ (HTTP balancer :$LB_HTTP_PORT) -> web nodes :$WEB1_PORT :$WEB2_PORT -> galera :$DB1_PORT :$DB2_PORT :$DB3_PORT"
 }
 
-# How many web nodes haproxy counts as UP.
+# lb_up_count [BACKEND]: how many web nodes haproxy counts as UP in BACKEND
+# (be_web, the TCP one, by default).
 lb_up_count() {
   printf 'show stat\n' | socat - "UNIX-CONNECT:$KOSMO_CLUSTER/lb/haproxy.sock" 2>/dev/null |
-    awk -F, '$1 == "be_web" && $2 ~ /^web/ && $18 == "UP" { n++ } END { print n + 0 }'
+    awk -F, -v backend="${1:-be_web}" '$1 == backend && $2 ~ /^web/ && $18 == "UP" { n++ } END { print n + 0 }'
 }
 
 # Reverse order, each part by its pid; nodes one by one, node 1 last, so it

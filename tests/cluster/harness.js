@@ -20,7 +20,9 @@ const { sleep, waitFor, boundedLoad } = require('../support/util');
 const env = loadEnvFile('KOSMO_CLUSTER_ENV', 'run through ctest -L cluster');
 const dir = env.KOSMO_CLUSTER;
 const ca = fs.readFileSync(path.join(dir, 'shared/tls/cert.pem'));
-const ports = { web1: Number(env.WEB1_PORT), web2: Number(env.WEB2_PORT), lb: Number(env.LB_PORT) };
+// lb: haproxy's TCP frontend (PROXY protocol); lbHttp: its HTTP frontend
+// (X-Forwarded-For, from env.LB_HTTP_SOURCE), tests/cluster/cluster.sh.
+const ports = { web1: Number(env.WEB1_PORT), web2: Number(env.WEB2_PORT), lb: Number(env.LB_PORT), lbHttp: Number(env.LB_HTTP_PORT) };
 const dbPorts = { 1: Number(env.DB1_PORT), 2: Number(env.DB2_PORT), 3: Number(env.DB3_PORT) };
 const targets = Object.fromEntries(Object.entries(ports).map(([via, port]) => [via, { host: '127.0.0.1', port, ca }]));
 const { mailFiles, mailsTo, waitForMails } = mailbox(path.join(dir, 'web1/mail'));
@@ -50,7 +52,7 @@ const { admin } = tools;
 const createMember = memberFactory(admin, { idBase: 8000000000000, symbolBase: 6000, emailPrefix: 'cluster',
   address: (counter) => `127.1.${Math.floor(counter / 250) % 250}.${(counter % 250) + 1}` });
 
-// One HTTPS request to web1, web2 or lb; never throws: a network failure is
+// One HTTPS request to web1, web2, lb or lbHttp; never throws: a network failure is
 // status 0 with `error`. `from` is the client's address (D7 counts it).
 async function rawRequest(via, method, urlPath, { headers = {}, body, timeoutMs = 30000, from } = {}) {
   const started = Date.now();
@@ -63,7 +65,7 @@ async function rawRequest(via, method, urlPath, { headers = {}, body, timeoutMs 
 }
 
 // A browser-like client (tests/support/client.js) that sends each request to
-// `via` (web1, web2 or lb) unless the call names another, from the address
+// `via` (web1, web2, lb or lbHttp) unless the call names another, from the address
 // `from`. Through the load balancer every request opens a new connection:
 // haproxy balances connections (mode tcp), so consecutive requests alternate
 // between the nodes. After a POST /forgot-id it waits until every node's

@@ -415,6 +415,35 @@ test('purge deletes what is past its retention and keeps the rest; --dry-run onl
   assert.equal(admin(['purge', '--everything']).status, 64);
 });
 
+// A queued identity whose check failed is set aside (004: failed_at) with what
+// was typed in it; purge drops it after purge.tokens_days like an expired
+// token, and never a queued one (the check's own to delete). Before, set-aside
+// rows stayed for ever.
+test('purge deletes identities set aside more than purge.tokens_days ago and keeps recent ones', () => {
+  const days = Number(readConf(path.join(env.KOSMO_VAR, 'etc/kosmo.conf'))['purge.tokens_days'] || 7);
+  const tag = `psa-${process.pid}-${Date.now() % 1e9}`;  // http_request_id: 32 ASCII characters at most
+  const row = (name, failedDaysAgo) => `('X${name.length}', '${name}', '1980-01-02', 'set-aside@example.jp', '127.0.0.1', NULL, ${q(`${tag}-${name}`)},
+    UTC_TIMESTAMP(6) - INTERVAL ${failedDaysAgo} DAY, UTC_TIMESTAMP(6) - INTERVAL ${failedDaysAgo} DAY, 'errno=1366')`;
+  sql(`INSERT INTO identity_requests (card_symbol, card_number, birth_date, email, ip, user_agent, http_request_id, created_at, failed_at, failure)
+    VALUES ${row('old', days + 1)}, ${row('recent', days - 1)}`);
+  const left = () => sql(`SELECT http_request_id FROM identity_requests WHERE http_request_id LIKE ${q(`${tag}-%`)} ORDER BY http_request_id`).map((r) => r[0]);
+  try {
+    assert.deepEqual(left(), [`${tag}-old`, `${tag}-recent`]);
+    const dry = admin(['purge', '--dry-run']);
+    assert.equal(dry.status, 0, dry.stderr);
+    assert.match(dry.stdout, /^identity_requests: [1-9]\d* would be deleted/m);
+    assert.deepEqual(left(), [`${tag}-old`, `${tag}-recent`], '--dry-run deletes nothing');
+    const r = admin(['purge']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^identity_requests: [1-9]\d* deleted/m);
+    assert.deepEqual(left(), [`${tag}-recent`], 'the old set-aside row is gone, the recent one waits for the operator');
+    assert.match(sqlValue("SELECT detail FROM audit_events WHERE event = 'admin_action' AND outcome = 'purge' ORDER BY audit_id DESC LIMIT 1"), / identity_requests=[1-9]\d* /);
+  } finally {
+    // A set-aside row counts in kosmo_identity_checks_set_aside: leave none behind.
+    sql(`DELETE FROM identity_requests WHERE http_request_id LIKE ${q(`${tag}-%`)}`);
+  }
+});
+
 test('audit export --since writes JSON lines (UTC or with an offset), oldest first; bad times are refused', async () => {
   const member = createMember();
   const since = sqlValue("SELECT DATE_FORMAT(UTC_TIMESTAMP() - INTERVAL 1 SECOND, '%Y-%m-%dT%H:%i:%sZ')");

@@ -264,6 +264,7 @@ test('D15 (link_confirm = birth_date): the birth date is asked; a wrong one coun
     const scanner = new Client();
     const first = await openAndConfirm(scanner, second.token, { birth_date: '2000-01-01' });
     assert.match(first.text, /あと2回/);
+    assert.equal(lastAudit('token_redeem', member.member_id), 'wrong_birth_date', 'a wrong date is audited while the URL stays usable');
     const next = await openAndConfirm(scanner, second.token, { birth_date: '2000-01-01' });
     assert.match(next.text, /あと1回/);
     const third = await openAndConfirm(scanner, second.token, { birth_date: '2000-01-01' });

@@ -3,11 +3,13 @@
 // argon2id dummy, an argon2id member one argon2id, and an imported member
 // bcrypt time instead, so a guesser learnt which accounts still hold the old
 // hash (and that they exist). Now every login spends one argon2id and one
-// bcrypt computation (before, the kinds differed by the ~25 ms between the
-// two). Interleaved tries through nginx, each with a wrong password; each
+// bcrypt computation (before, the kinds differed by the whole gap between
+// the two). Interleaved tries through nginx, each with a wrong password; each
 // round times the three kinds back to back, and the median of the per-round
-// differences stays within 4 ms. Pairing within a round cancels the load
-// drift of a shared 2-core machine, which moved plain medians by more.
+// differences stays within 4 ms or 3 % of a login, whichever is more. Pairing
+// within a round cancels the load drift of a shared 2-core machine, which
+// moved plain medians by more; on a loaded machine a login takes 4x as long
+// and its noise grows with it, and so does the gap the test looks for.
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
@@ -17,6 +19,7 @@ const { freshAddress, ClientFrom } = require('../support/hardening');
 const ROUNDS = 60;   // 180 logins, about 20 s
 const WARM_UP = 5;
 const TOLERANCE_MS = 4;
+const TOLERANCE_SHARE = 0.03;
 // PHP manual's password_hash example ("rasmuslerdorf", cost 10, PHP's default).
 const PHP_BCRYPT = '$2y$10$.vGA1O9wmRjrwAVXD98HNOgsNpDczlqm3Jq7KnEd1rVAGv3Fykk1a';
 
@@ -59,10 +62,11 @@ test('issue 13: an unknown ID, an argon2id member and a bcrypt-imported member a
   const pairedMedian = (a, b) => median(rounds.map((r) => r[a] - r[b]));
   const medians = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
   t.diagnostic(`medians (ms) over ${ROUNDS} each: ${JSON.stringify(Object.fromEntries(Object.entries(medians).map(([k, v]) => [k, v.toFixed(2)])))}`);
+  const tolerance = Math.max(TOLERANCE_MS, TOLERANCE_SHARE * median(Object.values(times).flat()));
   for (const [a, b] of [['bcrypt', 'argon2id'], ['bcrypt', 'unknown'], ['argon2id', 'unknown']]) {
     const difference = pairedMedian(a, b);
     t.diagnostic(`median per-round ${a} - ${b}: ${difference.toFixed(2)} ms`);
-    assert.ok(Math.abs(difference) <= TOLERANCE_MS, `${a} - ${b}: ${difference.toFixed(2)} ms per round (medians ${medians[a].toFixed(2)} vs ${medians[b].toFixed(2)})`);
+    assert.ok(Math.abs(difference) <= tolerance, `${a} - ${b}: ${difference.toFixed(2)} ms per round, over ${tolerance.toFixed(2)} (medians ${medians[a].toFixed(2)} vs ${medians[b].toFixed(2)})`);
   }
   // The wrong passwords left the imported hash as it was (no rehash without a match).
   assert.equal(sql(`SELECT password_hash FROM members WHERE member_id = ${bcrypt.member_id}`)[0][0], PHP_BCRYPT);

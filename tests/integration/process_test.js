@@ -83,11 +83,16 @@ test('SIGTERM lets the request in flight finish, then the program exits 0', asyn
   const token = crypto.createHmac('sha256', key).update(`kosmo-csrf-v1:${cookie}`).digest('base64url');
   const member = createMember();
   const body = new URLSearchParams({ csrf: token, login_id: member.login_id, password: 'wrong-password' }).toString();
+  const idleDescriptors = fs.readdirSync(`/proc/${program.pid}/fd`).length;
   const pending = fastcgiRequest(socket, {
     REQUEST_METHOD: 'POST', DOCUMENT_URI: '/login', SCRIPT_NAME: '/login', QUERY_STRING: '',
     CONTENT_TYPE: 'application/x-www-form-urlencoded', HTTP_COOKIE: `__Host-kosmo_csrf=${cookie}`, REMOTE_ADDR: '127.0.0.1',
   }, body);
-  await new Promise((r) => setTimeout(r, 15));
+  // In flight means accepted: the program holds one more descriptor (the
+  // connection) than before. A fixed sleep raced a loaded machine, where the
+  // signal landed before the accept and no request was in flight at all.
+  const openDescriptors = () => fs.readdirSync(`/proc/${program.pid}/fd`).length;
+  for (let i = 0; i < 1000 && openDescriptors() <= idleDescriptors; i += 1) await new Promise((r) => setTimeout(r, 2));
   program.kill('SIGTERM');
   const answer = await pending;
   assert.match(answer.out, /^Status: 200 OK/);

@@ -101,6 +101,13 @@ std::string_view to_string(AdminActionOutcome outcome) {
   return "unknown";
 }
 
+std::string_view to_string(TokenConfirmOutcome outcome) {
+  switch (outcome) {
+    case TokenConfirmOutcome::WrongBirthDate: return "wrong_birth_date";
+  }
+  return "unknown";
+}
+
 std::ostream& operator<<(std::ostream& out, LoginSucceededOutcome outcome) { return out << to_string(outcome); }
 std::ostream& operator<<(std::ostream& out, LoginFailedOutcome outcome) { return out << to_string(outcome); }
 std::ostream& operator<<(std::ostream& out, LoginLockedOutcome outcome) { return out << to_string(outcome); }
@@ -113,6 +120,7 @@ std::ostream& operator<<(std::ostream& out, PasswordInitializedOutcome outcome) 
 std::ostream& operator<<(std::ostream& out, MailSentOutcome outcome) { return out << to_string(outcome); }
 std::ostream& operator<<(std::ostream& out, MailFailedOutcome outcome) { return out << to_string(outcome); }
 std::ostream& operator<<(std::ostream& out, AdminActionOutcome outcome) { return out << to_string(outcome); }
+std::ostream& operator<<(std::ostream& out, TokenConfirmOutcome outcome) { return out << to_string(outcome); }
 
 AuditEvent audit_event_of(LoginSucceededOutcome) { return AuditEvent::LoginSucceeded; }
 AuditEvent audit_event_of(LoginFailedOutcome) { return AuditEvent::LoginFailed; }
@@ -125,5 +133,6 @@ AuditEvent audit_event_of(PasswordInitializedOutcome) { return AuditEvent::Passw
 AuditEvent audit_event_of(MailSentOutcome) { return AuditEvent::MailSent; }
 AuditEvent audit_event_of(MailFailedOutcome) { return AuditEvent::MailFailed; }
 AuditEvent audit_event_of(AdminActionOutcome) { return AuditEvent::AdminAction; }
+AuditEvent audit_event_of(TokenConfirmOutcome) { return AuditEvent::TokenRedeem; }
 
 }  // namespace kosmo

@@ -27,6 +27,10 @@ enum class PasswordInitializedOutcome { Ok, RefusedMissing, RefusedExpired, Refu
 enum class MailSentOutcome { Ok };  // D11
 enum class MailFailedOutcome { AttemptsExhausted, NoBody, InvalidMessage, SmtpRejected };
 enum class AdminActionOutcome { MemberUnlocked, MemberDisabled, MemberEnabled, OutboxRetry, Purge };
+// D15: a wrong birth date typed before a mail URL is consumed, while the URL
+// is still usable (a token_redeem row). Once wrong dates spend it, the row's
+// outcome is the token's state instead (Redemption::TooManyFailures, tokens.h).
+enum class TokenConfirmOutcome { WrongBirthDate };
 
 std::string_view to_string(LoginSucceededOutcome outcome);
 std::string_view to_string(LoginFailedOutcome outcome);
@@ -39,6 +43,7 @@ std::string_view to_string(PasswordInitializedOutcome outcome);
 std::string_view to_string(MailSentOutcome outcome);
 std::string_view to_string(MailFailedOutcome outcome);
 std::string_view to_string(AdminActionOutcome outcome);
+std::string_view to_string(TokenConfirmOutcome outcome);
 std::ostream& operator<<(std::ostream& out, LoginSucceededOutcome outcome);
 std::ostream& operator<<(std::ostream& out, LoginFailedOutcome outcome);
 std::ostream& operator<<(std::ostream& out, LoginLockedOutcome outcome);
@@ -50,6 +55,7 @@ std::ostream& operator<<(std::ostream& out, PasswordInitializedOutcome outcome);
 std::ostream& operator<<(std::ostream& out, MailSentOutcome outcome);
 std::ostream& operator<<(std::ostream& out, MailFailedOutcome outcome);
 std::ostream& operator<<(std::ostream& out, AdminActionOutcome outcome);
+std::ostream& operator<<(std::ostream& out, TokenConfirmOutcome outcome);
 
 // The event each outcome belongs to.
 AuditEvent audit_event_of(LoginSucceededOutcome);
@@ -63,6 +69,7 @@ AuditEvent audit_event_of(PasswordInitializedOutcome);
 AuditEvent audit_event_of(MailSentOutcome);
 AuditEvent audit_event_of(MailFailedOutcome);
 AuditEvent audit_event_of(AdminActionOutcome);
+AuditEvent audit_event_of(TokenConfirmOutcome);
 
 template <typename Outcome>
 concept AuditOutcome = requires(Outcome outcome) {
