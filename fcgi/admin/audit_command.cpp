@@ -41,11 +41,21 @@ namespace {
 
 constexpr int kPageRows = 5000;
 
+// The ids of the period first, from idx_audit_events_time alone (the
+// primary key is part of every secondary index): the pages then read the
+// primary key between them. Without these bounds the first page of a day
+// walked the primary key from the table's first row to the day, and the
+// last page on to its end (issue 16).
+const SqlStatement kAuditIdRange{
+    "admin.audit_id_range",
+    "SELECT MIN(audit_id) AS first_id, MAX(audit_id) AS last_id FROM audit_events "
+    "WHERE occurred_at >= ? AND occurred_at < COALESCE(?, UTC_TIMESTAMP(6) + INTERVAL 1 SECOND)"};
 const SqlStatement kAuditPage{
     "admin.audit_page",
     "SELECT audit_id, DATE_FORMAT(occurred_at, '%Y-%m-%dT%H:%i:%s.%fZ') AS occurred_at, event, outcome, "
     "member_id, ip, user_agent, request_id, detail FROM audit_events "
-    "WHERE audit_id > ? AND occurred_at >= ? AND occurred_at < COALESCE(?, UTC_TIMESTAMP(6) + INTERVAL 1 SECOND) "
+    "WHERE audit_id > ? AND audit_id <= ? AND occurred_at >= ? "
+    "AND occurred_at < COALESCE(?, UTC_TIMESTAMP(6) + INTERVAL 1 SECOND) "
     "ORDER BY audit_id LIMIT 5000"};
 
 // "2026-11-01T09:00:00.5+09:00" -> "2026-11-01 00:00:00.500000" (UTC), or
@@ -155,14 +165,27 @@ int admin_audit(const Config&, Connection& db, const std::vector<std::string>& a
     std::cerr << "usage: kosmo-admin audit export --since TIME [--until TIME]\n";
     return EX_USAGE;
   }
-  std::uint64_t last_id = 0;
+  sql::PreparedStatement& range = db.statement(kAuditIdRange);
+  range.setString(1, *since);
+  if (until) range.setString(2, *until);
+  else range.setNull(2, 0);
+  Rows bounds = query(range);
+  bounds->next();
+  if (bounds->isNull("first_id")) {
+    std::cerr << "kosmo-admin audit export: 0 events\n";
+    return 0;
+  }
+  std::uint64_t last_id = bounds->getUInt64("first_id") - 1;
+  const std::uint64_t end_id = bounds->getUInt64("last_id");
+  bounds.reset();
   long written = 0;
   for (;;) {
     sql::PreparedStatement& page = db.statement(kAuditPage);
     page.setUInt64(1, last_id);
-    page.setString(2, *since);
-    if (until) page.setString(3, *until);
-    else page.setNull(3, 0);
+    page.setUInt64(2, end_id);
+    page.setString(3, *since);
+    if (until) page.setString(4, *until);
+    else page.setNull(4, 0);
     Rows rows = query(page);
     int in_page = 0;
     std::string out;

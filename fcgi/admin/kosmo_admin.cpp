@@ -13,6 +13,7 @@
 #include "config.h"
 #include "db.h"
 #include "log.h"
+#include "statement_list.h"
 
 namespace {
 
@@ -35,7 +36,8 @@ Commands:
                           the stored key (keyed hash, hex) of a subject's
                           counters; never the secret
   member show|unlock|disable|enable LOGIN_ID
-                          a member's state for support staff; clear its login
+                          a member's state for support staff (show --events N:
+                          its latest N audit events); clear its login
                           lockout; stop or allow its logins (ends sessions)
   member issue-initial (--login-id ID | --never-logged-in) --out FILE.csv
                           initial temporary passwords for members who never
@@ -54,6 +56,8 @@ Options:
   --config FILE           configuration file (default /etc/kosmo/kosmo.conf,
                           or $KOSMO_CONFIG)
   --help                  show this text
+  --list-sql              print every SQL statement kosmo-admin can run
+                          (name, tab, text), for review and the index tests
 
 Exit status: 0 success, 64 usage error, 65 invalid input data, 66 input
 file unreadable, 67 no such member or mail, 69 database unavailable,
@@ -84,6 +88,10 @@ int main(int argc, char** argv) {
     if (arg == "--help" || arg == "-h") {
       const char* help = args.empty() ? nullptr : command_help(args.front());
       std::cout << (help ? help : kUsage);
+      return 0;
+    }
+    if (arg == "--list-sql" && args.empty()) {
+      kosmo::write_statement_list(std::cout);
       return 0;
     }
     if (arg == "--config" && i + 1 < argc && args.empty()) {

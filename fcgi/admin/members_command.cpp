@@ -30,7 +30,7 @@ SYNOPSIS
     kosmo-admin [--config FILE] member add --login-id ID --card-symbol S
                 --card-number N --birth-date DATE [--email ADDR] [--name NAME]
                 [--logged-in] [--temporary]  < password
-    kosmo-admin [--config FILE] member show LOGIN_ID
+    kosmo-admin [--config FILE] member show LOGIN_ID [--events N]
     kosmo-admin [--config FILE] member unlock LOGIN_ID
     kosmo-admin [--config FILE] member disable LOGIN_ID
     kosmo-admin [--config FILE] member enable LOGIN_ID
@@ -45,8 +45,8 @@ DESCRIPTION
              time, a pending address change (masked), card symbol and the last two digits of the card
              number, birth date, whether a password is set (never the hash),
              temporary password and its expiry, disabled, last logins, the
-             login lockout, open sessions and the ten latest audit events.
-             Times are UTC.
+             login lockout, open sessions and the latest audit events (10,
+             or N with --events N, at most 1000). Times are UTC.
     unlock   clears the login failure counters and the lockout of the login
              ID (D7), as `limits reset --login-id` does.
     disable  stops the member from logging in and ends every open session.
@@ -197,10 +197,14 @@ const SqlStatement kLoginLock{
     "MAX(blocked_until) > UTC_TIMESTAMP(6) AS locked, COALESCE(SUM(hits), 0) AS failures "
     "FROM rate_limits WHERE scope = ? AND subject_hash = ? "
     "AND (window_start > UTC_TIMESTAMP() - INTERVAL ? SECOND OR blocked_until > UTC_TIMESTAMP(6))"};
+// The formatted time has its own name: ORDER BY prefers an alias to a column,
+// and an alias occurred_at sorted every audit row of the member by its text
+// (8.5 s for 340,000 rows, issue 16). Ordered by the column, the newest N
+// are read backwards from idx_audit_events_member and nothing is sorted.
 const SqlStatement kRecentAudit{
     "admin.member_recent_audit",
-    "SELECT " KOSMO_UTC("occurred_at") " AS occurred_at, event, outcome, ip FROM audit_events "
-    "WHERE member_id = ? ORDER BY occurred_at DESC, audit_id DESC LIMIT 10"};
+    "SELECT " KOSMO_UTC("occurred_at") " AS occurred_utc, event, outcome, ip FROM audit_events "
+    "WHERE member_id = ? ORDER BY occurred_at DESC, audit_id DESC LIMIT ?"};
 const SqlStatement kSetDisabled{
     "admin.member_set_disabled",
     "UPDATE members SET is_disabled = ?, updated_at = UTC_TIMESTAMP(6) WHERE member_id = ? AND is_disabled <> ?"};
@@ -249,12 +253,24 @@ std::optional<std::uint64_t> member_id_of(Transaction& tx, const std::string& lo
   return rows->getUInt64("member_id");
 }
 
+constexpr int kDefaultShownEvents = 10;
+constexpr int kMaxShownEvents = 1000;
+
+// --events N: bounded, so one command cannot ask for a member's whole history
+// (audit export is for that).
+std::optional<int> parse_shown_events(const std::string& text) {
+  if (text.empty() || text.size() > 4 || text.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+  const int n = std::stoi(text);
+  if (n < 1 || n > kMaxShownEvents) return std::nullopt;
+  return n;
+}
+
 int no_such_member(std::string_view action, const std::string& login_id) {
   std::cerr << "kosmo-admin member " << action << ": no member with login ID " << login_id << "\n";
   return EX_NOUSER;
 }
 
-int show_member(const Config& config, Connection& db, const std::string& login_id) {
+int show_member(const Config& config, Connection& db, const std::string& login_id, int shown_events) {
   Transaction tx(db);
   sql::PreparedStatement& find = tx.statement(kShowMember);
   find.setString(1, login_id);
@@ -318,10 +334,11 @@ int show_member(const Config& config, Connection& db, const std::string& login_i
 
   sql::PreparedStatement& audit_rows = tx.statement(kRecentAudit);
   audit_rows.setUInt64(1, member_id);
+  audit_rows.setInt(2, shown_events);
   Rows events = query(audit_rows);
-  std::cout << "recent_events:      (newest first, at most 10)\n";
+  std::cout << "recent_events:      (newest first, at most " << shown_events << "; --events N for more)\n";
   while (events->next()) {
-    std::cout << "  " << events->getString("occurred_at").asStdString() << " UTC  "
+    std::cout << "  " << events->getString("occurred_utc").asStdString() << " UTC  "
               << events->getString("event").asStdString() << "  " << events->getString("outcome").asStdString();
     if (const auto ip = nullable_string(*events, "ip")) std::cout << "  ip=" << *ip;
     std::cout << "\n";
@@ -375,7 +392,15 @@ int admin_member(const Config& config, Connection& db, const std::vector<std::st
     }
     return issue_initial_passwords(config, db, id, flags.count("never-logged-in") > 0, flags["out"]);
   }
-  if (args.size() != 2 || (action != "show" && action != "unlock" && action != "disable" && action != "enable")) {
+  int shown_events = kDefaultShownEvents;
+  if (action == "show" && args.size() == 4 && args[2] == "--events") {
+    const std::optional<int> n = parse_shown_events(args[3]);
+    if (!n) {
+      std::cerr << "kosmo-admin member show: --events takes a number from 1 to " << kMaxShownEvents << "\n";
+      return EX_USAGE;
+    }
+    shown_events = *n;
+  } else if (args.size() != 2 || (action != "show" && action != "unlock" && action != "disable" && action != "enable")) {
     std::cerr << "kosmo-admin member: expected add, show, unlock, disable, enable or issue-initial (see member --help)\n";
     return EX_USAGE;
   }
@@ -384,7 +409,7 @@ int admin_member(const Config& config, Connection& db, const std::vector<std::st
     std::cerr << "kosmo-admin member " << action << ": the login ID must be non-empty UTF-8\n";
     return EX_DATAERR;
   }
-  if (action == "show") return show_member(config, db, id);
+  if (action == "show") return show_member(config, db, id, shown_events);
   if (action == "unlock") return unlock_member(config, db, id);
   return set_disabled(config, db, id, action == "disable");
 }

@@ -9,6 +9,7 @@
 
 #include "admin_commands.h"
 #include "audit.h"
+#include "audit_totals.h"
 #include "rate_limits.h"
 
 namespace kosmo {
@@ -71,7 +72,12 @@ struct PurgeTarget {
   const SqlStatement kDelete##name{"admin.purge_delete_" #name,                                \
                                    "DELETE FROM " table " WHERE " where " LIMIT 5000"};
 
-KOSMO_PURGE(Sessions, "sessions", "COALESCE(ended_at, last_seen_at) < UTC_TIMESTAMP(6) - INTERVAL ? DAY")
+// last_seen_at first: a session ends after it was last seen, so the range on
+// idx_sessions_last_seen holds every row the COALESCE keeps, and a batch reads
+// those instead of every session (issue 16).
+KOSMO_PURGE(Sessions, "sessions",
+            "last_seen_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY "
+            "AND COALESCE(ended_at, last_seen_at) < UTC_TIMESTAMP(6) - INTERVAL ? DAY")
 KOSMO_PURGE(Grants, "recovery_grants", "expires_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY")
 KOSMO_PURGE(Tokens, "recovery_tokens",
             "expires_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY AND NOT EXISTS "
@@ -82,8 +88,12 @@ KOSMO_PURGE(EmailChanges, "email_changes", "expires_at < UTC_TIMESTAMP(6) - INTE
 // after the tokens' retention it goes like an expired token. A queued one
 // (failed_at NULL) is the check's to delete.
 KOSMO_PURGE(SetAside, "identity_requests", "failed_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY")
+// next_attempt_at for sent mails: a mail is sent after it was due, so the
+// range on idx_mail_outbox_due (status, next_attempt_at) holds every sent
+// mail old enough, and a batch no longer reads every sent mail (issue 16).
 KOSMO_PURGE(Mails, "mail_outbox",
-            "((status = 'sent' AND sent_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY) "
+            "((status = 'sent' AND next_attempt_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY "
+            "AND sent_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY) "
             "OR (status = 'failed' AND created_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY))")
 KOSMO_PURGE(Audit, "audit_events", "occurred_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY")
 #undef KOSMO_PURGE
@@ -121,7 +131,7 @@ int admin_purge(const Config& config, Connection& db, const std::vector<std::str
   // Grants before tokens: a grant refers to its token.
   const PurgeTarget targets[] = {
       {"sessions", "ended or idle more than purge.sessions_days ago", kCountSessions, kDeleteSessions,
-       &Config::purge_sessions_days},
+       &Config::purge_sessions_days, 2},
       {"recovery_grants", "expired more than purge.tokens_days ago", kCountGrants, kDeleteGrants,
        &Config::purge_tokens_days},
       {"recovery_tokens", "expired more than purge.tokens_days ago", kCountTokens, kDeleteTokens,
@@ -131,10 +141,16 @@ int admin_purge(const Config& config, Connection& db, const std::vector<std::str
       {"identity_requests", "set aside more than purge.tokens_days ago", kCountSetAside, kDeleteSetAside,
        &Config::purge_tokens_days},
       {"mail_outbox", "sent or failed more than purge.mail_days ago", kCountMails, kDeleteMails,
-       &Config::purge_mail_days, 2},
+       &Config::purge_mail_days, 3},
       {"audit_events", "older than purge.audit_days", kCountAudit, kDeleteAudit, &Config::purge_audit_days},
   };
   std::string summary;
+  if (!dry_run) {
+    // The metrics counters keep what the purge deletes (sql/007).
+    Transaction tx(db);
+    settle_audit_totals(tx);
+    tx.commit();
+  }
   for (const PurgeTarget& target : targets) {
     long removed = 0;
     if (dry_run) {

@@ -2,11 +2,13 @@
 // monitoring (issue 6). nginx serves it on loopback only. Requests and errors
 // per screen and their latency come from each program's shared counters
 // (fcgi/lib/http/stats); the mail queue, deliveries, failures, lockouts and the
-// identity queue from the database. Nothing here names a member.
+// identity queue from the database, each by an index and bounded: the event
+// counters from settled totals plus minutes of rows (audit_totals, issue 16).
+// Nothing here names a member.
 #include <array>
 #include <string>
 
-#include "audit.h"
+#include "audit_totals.h"
 #include "identity_queue.h"
 #include "outbox.h"
 #include "screen.h"
@@ -69,17 +71,17 @@ void add_database_figures(std::string& out, Transaction& tx) {
   add_metric_header(out, "kosmo_outbox_oldest_waiting_seconds", "gauge", "Age of the oldest waiting mail (0: none).");
   add_sample(out, "kosmo_outbox_oldest_waiting_seconds", "", outbox.oldest_age_seconds);
   add_metric_header(out, "kosmo_mails_delivered_total", "counter", "Mails the SMTP relay accepted (audit events).");
-  add_sample(out, "kosmo_mails_delivered_total", "", count_audit_events(tx, AuditEvent::MailSent));
+  add_sample(out, "kosmo_mails_delivered_total", "", total_audit_events(tx, AuditEvent::MailSent));
   add_metric_header(out, "kosmo_mails_failed_total", "counter", "Mails given up on (audit events).");
-  add_sample(out, "kosmo_mails_failed_total", "", count_audit_events(tx, AuditEvent::MailFailed));
+  add_sample(out, "kosmo_mails_failed_total", "", total_audit_events(tx, AuditEvent::MailFailed));
   add_metric_header(out, "kosmo_login_lockouts_total", "counter", "Login lockouts started (D7).");
-  add_sample(out, "kosmo_login_lockouts_total", "", count_audit_events(tx, LoginLockedOutcome::LockoutStarted));
+  add_sample(out, "kosmo_login_lockouts_total", "", total_audit_events(tx, LoginLockedOutcome::LockoutStarted));
   add_metric_header(out, "kosmo_email_changes_total", "counter",
                     "Address changes (D16): confirmation mails queued, and links that set the address.");
   add_sample(out, "kosmo_email_changes_total", "stage=\"requested\"",
-             count_audit_events(tx, AuditEvent::EmailChangeRequested));
+             total_audit_events(tx, AuditEvent::EmailChangeRequested));
   add_sample(out, "kosmo_email_changes_total", "stage=\"confirmed\"",
-             count_audit_events(tx, AuditEvent::EmailChangeConfirm, "confirmed"));
+             total_audit_events(tx, AuditEvent::EmailChangeConfirm, "confirmed"));
   add_metric_header(out, "kosmo_identity_checks_waiting", "gauge", "Identity checks queued behind their answers (D1).");
   add_sample(out, "kosmo_identity_checks_waiting", "", queued_identity_count(tx));
   add_metric_header(out, "kosmo_identity_checks_set_aside", "gauge",

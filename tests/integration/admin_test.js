@@ -169,6 +169,25 @@ test('member show: state, open sessions and recent events, without the password 
   assert.equal(admin(['member', 'show', '0000000000001']).status, 67);
 });
 
+test('member show: the newest events first, 10 unless --events N asks for more (issue 16)', () => {
+  const member = createMember();
+  const m = member.member_id;
+  // Only these: 30 events a minute apart, inserted oldest last, so the
+  // order shown is the time's, not the insertion's.
+  sql(`DELETE FROM audit_events WHERE member_id = ${m}`);
+  sql(`INSERT INTO audit_events (occurred_at, event, outcome, member_id)
+       SELECT UTC_TIMESTAMP(6) - INTERVAL seq MINUTE, 'logout', CONCAT('n', seq), ${m} FROM seq_1_to_30`);
+  const shown = (r) => [...r.stdout.matchAll(/^ {2}\S+ \S+ UTC {2}logout {2}(n\d+)$/gm)].map((x) => x[1]);
+  const r = admin(['member', 'show', member.login_id]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(shown(r), Array.from({ length: 10 }, (_, i) => `n${i + 1}`));
+  const more = admin(['member', 'show', member.login_id, '--events', '25']);
+  assert.equal(more.status, 0, more.stderr);
+  assert.deepEqual(shown(more), Array.from({ length: 25 }, (_, i) => `n${i + 1}`));
+  assert.match(more.stdout, /at most 25;/);
+  for (const bad of ['0', '1001', 'x', '-1']) assert.equal(admin(['member', 'show', member.login_id, '--events', bad]).status, 64);
+});
+
 test('member show: a member imported with has_logged_in=1 shows no login on this system until one happens (issue 14)', async () => {
   const id = newLoginId();
   const imported = admin(['import-members', csvFile('logged-in-before.csv',
@@ -350,7 +369,8 @@ test('purge deletes what is past its retention and keeps the rest; --dry-run onl
   const oldMail = outboxRow({ status: 'sent', body: null });
   const newMail = outboxRow({ status: 'sent', body: null });
   const keptQueued = outboxRow({ status: 'queued', nextInHours: 5 });
-  sql(`UPDATE mail_outbox SET sent_at = UTC_TIMESTAMP(6) - INTERVAL 31 DAY, created_at = UTC_TIMESTAMP(6) - INTERVAL 31 DAY WHERE mail_id = ${oldMail}`);
+  sql(`UPDATE mail_outbox SET sent_at = UTC_TIMESTAMP(6) - INTERVAL 31 DAY, created_at = UTC_TIMESTAMP(6) - INTERVAL 31 DAY,
+       next_attempt_at = UTC_TIMESTAMP(6) - INTERVAL 31 DAY WHERE mail_id = ${oldMail}`);
   sql(`UPDATE mail_outbox SET created_at = UTC_TIMESTAMP(6) - INTERVAL 400 DAY WHERE mail_id = ${keptQueued}`);
   sql(`INSERT INTO audit_events (occurred_at, event, outcome, member_id, detail) VALUES
     (UTC_TIMESTAMP(6) - INTERVAL 400 DAY, 'logout', 'ok', ${m}, 'purge-test-old'),

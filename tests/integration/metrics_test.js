@@ -5,7 +5,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { execFileSync } = require('node:child_process');
-const { Client, createMember, sql, env, stack } = require('../support/harness');
+const { Client, createMember, sql, sqlValue, admin, env, stack } = require('../support/harness');
 
 async function metrics() {
   const res = await new Client().get('/metrics');
@@ -83,6 +83,37 @@ test('delivered, failed and lockout counters follow the audit events', async () 
   for (const name of ['kosmo_mails_delivered_total', 'kosmo_mails_failed_total', 'kosmo_login_lockouts_total'])
     assert.equal(after.get(name) - before.get(name), 1, name);
   assert.equal(after.get('kosmo_identity_checks_waiting'), 0);
+});
+
+// The index reads of the whole server (every InnoDB index entry read after the first).
+const indexReads = () => Number(sql("SHOW GLOBAL STATUS LIKE 'Handler_read_next'")[0][1]);
+
+test('issue 16: a scrape reads the last minutes of audit rows, not the whole trail, and the counters keep every event', async () => {
+  const name = 'kosmo_mails_delivered_total';
+  const before = (await metrics()).values.get(name);
+  sql(`INSERT INTO audit_events (occurred_at, event, outcome, detail)
+       SELECT UTC_TIMESTAMP(6), 'mail_sent', 'ok', 'metrics-scale-test' FROM seq_1_to_100000`);
+  try {
+    assert.equal((await metrics()).values.get(name) - before, 100000, 'rows of the last minutes are counted at once');
+    // An hour passes: every stored time of the counter moves back by an
+    // hour, its settled total's with them (sql/007).
+    sql("UPDATE audit_events SET occurred_at = occurred_at - INTERVAL 1 HOUR WHERE event = 'mail_sent'");
+    sql("UPDATE audit_event_totals SET counted_before = counted_before - INTERVAL 1 HOUR WHERE event = 'mail_sent'");
+    assert.equal((await metrics()).values.get(name) - before, 100000, 'the settled total took the hour over');
+    const reads = indexReads();
+    assert.equal((await metrics()).values.get(name) - before, 100000);
+    const read = indexReads() - reads;
+    assert.ok(read < 10000, `one scrape read ${read} index entries (COUNT(*) over the trail reads every row)`);
+    // The purge deletes audit rows past purge.audit_days; the counters keep
+    // them (rows aged within the settled total stay counted there only).
+    sql("UPDATE audit_events SET occurred_at = occurred_at - INTERVAL 400 DAY WHERE detail = 'metrics-scale-test'");
+    const purge = admin(['purge']);
+    assert.match(purge, /^audit_events: (\d{6,}) deleted/m);
+    assert.equal(sqlValue("SELECT COUNT(*) FROM audit_events WHERE detail = 'metrics-scale-test'"), '0');
+    assert.equal((await metrics()).values.get(name) - before, 100000, 'the purged events stay counted');
+  } finally {
+    sql("DELETE FROM audit_events WHERE detail = 'metrics-scale-test'");
+  }
 });
 
 test('the metrics page answers loopback 127.0.0.1 only', () => {

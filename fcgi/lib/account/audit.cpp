@@ -35,10 +35,6 @@ const std::string kAuditRowsText4 = audit_rows_text(4);
 const SqlStatement kInsertAuditRows16{"audit.insert_16", kAuditRowsText16.c_str()};
 const SqlStatement kInsertAuditRows4{"audit.insert_4", kAuditRowsText4.c_str()};
 
-const SqlStatement kCountEvents{"audit.count_event", "SELECT COUNT(*) AS n FROM audit_events WHERE event = ?"};
-const SqlStatement kCountEventOutcome{"audit.count_event_outcome",
-                                      "SELECT COUNT(*) AS n FROM audit_events WHERE event = ? AND outcome = ?"};
-
 // Binds one row's seven values from `first` on (1-based).
 void bind_row(sql::PreparedStatement& st, int first, AuditEvent event, std::string_view outcome,
               std::optional<std::uint64_t> member_id, std::string_view ip, std::string_view user_agent,
@@ -191,15 +187,6 @@ void try_audit_rows(Transaction& tx, const std::vector<AuditRow>& rows) {
 void audit_system(Transaction& tx, AuditEvent event, std::string_view outcome,
                   std::optional<std::uint64_t> member_id, std::string_view detail) {
   write_row(tx, event, outcome, member_id, {}, {}, {}, detail);
-}
-
-std::uint64_t count_audit_events(Transaction& tx, AuditEvent event, std::string_view outcome) {
-  sql::PreparedStatement& count = tx.statement(outcome.empty() ? kCountEvents : kCountEventOutcome);
-  count.setString(1, std::string(to_string(event)));
-  if (!outcome.empty()) count.setString(2, std::string(outcome));
-  Rows rows = query(count);
-  rows->next();
-  return rows->getUInt64("n");
 }
 
 }  // namespace kosmo

@@ -101,12 +101,4 @@ void audit_system(Transaction& tx, Outcome outcome, std::optional<std::uint64_t>
   audit_system(tx, audit_event_of(outcome), to_string(outcome), member_id, detail);
 }
 
-// How many events of a kind (and outcome, when not empty) were recorded,
-// for the metrics page: uses idx_audit_events_event.
-std::uint64_t count_audit_events(Transaction& tx, AuditEvent event, std::string_view outcome = {});
-template <AuditOutcome Outcome>
-std::uint64_t count_audit_events(Transaction& tx, Outcome outcome) {
-  return count_audit_events(tx, audit_event_of(outcome), to_string(outcome));
-}
-
 }  // namespace kosmo

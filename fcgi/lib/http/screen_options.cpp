@@ -8,15 +8,18 @@
 #include <iostream>
 
 #include "config.h"
+#include "statement_list.h"
 
 namespace kosmo {
 namespace {
 
 void print_usage(std::string_view program) {
   std::cout << "usage: " << program << " [--config FILE] [--listen PATH|HOST:PORT] [--socket-mode OCTAL]\n"
+            << "       " << program << " --list-sql\n"
             << "Serves one KOSMO screen over FastCGI. Without --listen the listening socket is\n"
             << "taken from systemd (LISTEN_FDS) or from fd 0 (spawn-fcgi, StandardInput=socket).\n"
-            << "SIGTERM finishes the requests in flight and exits 0.\n";
+            << "SIGTERM finishes the requests in flight and exits 0. --list-sql prints every SQL\n"
+            << "statement the program can run (name, tab, text) and exits.\n";
 }
 
 }  // namespace
@@ -29,6 +32,9 @@ ScreenOptions parse_screen_options(std::string_view program, int argc, char** ar
     const bool has_value = i + 1 < argc;
     if (arg == "--help" || arg == "-h") {
       print_usage(program);
+      std::exit(0);
+    } else if (arg == "--list-sql") {
+      write_statement_list(std::cout);
       std::exit(0);
     } else if (arg == "--config" && has_value) {
       options.config_path = argv[++i];

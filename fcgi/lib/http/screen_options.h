@@ -1,6 +1,6 @@
 // screen_options: the command line of every screen program (--config,
-// --listen, --socket-mode, --help). A wrong option exits 64 before anything
-// else starts.
+// --listen, --socket-mode, --help, --list-sql). A wrong option exits 64
+// before anything else starts.
 #pragma once
 
 #include <string>

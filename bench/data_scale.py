@@ -1,0 +1,131 @@
+#!/usr/bin/python3
+"""bench/run --data-scale's helpers (bench/data_scale.sh):
+
+  data_scale.py members-csv FIRST LAST FILE   members FIRST..LAST as an insurer's CSV
+  data_scale.py fcgi-times SOCKET PATH COUNT  ms of COUNT FastCGI GETs straight to a program's socket
+  data_scale.py summary RESULTS_DIR           summary.md of a data-scale run
+"""
+import csv
+import json
+import os
+import statistics
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import benchlib  # noqa: E402  (the bench's members and hash)
+
+
+def members_csv(first, last, path):
+    """Members beyond the bench's 100,000 under login IDs of their own (5...),
+    in kosmo-admin import-members' columns, with the bench's argon2id hash."""
+    with open(path, "w", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(["login_id", "card_symbol", "card_number", "birth_date", "email", "display_name",
+                      "password_hash", "has_logged_in"])
+        for i in range(first, last + 1):
+            m = benchlib.member(i)
+            out.writerow([f"5{i:012d}", m["card_symbol"], f"{i:08d}", m["birth_date"], m["email"] or "",
+                          f"会員{i:07d}", benchlib.PASSWORD_HASH, 1 if m["logged_in"] else 0])
+
+
+def fcgi_times(sock, path, count):
+    """GET PATH on the program's own socket, as nginx would send it: the
+    program's time and its database's, without TLS or a client's start."""
+    ms = []
+    for _ in range(count):
+        t = time.perf_counter()
+        status = benchlib.fcgi_get(sock, path)
+        ms.append((time.perf_counter() - t) * 1000)
+        if status != "200":
+            raise SystemExit(f"{path}: status {status}")
+    print(" ".join(f"{x:.1f}" for x in ms))
+
+
+def per_second(run):
+    """Answers per second of wrk (the identity checks' drain is not timed here:
+    with ten million audit rows the bench's own database counters take seconds
+    a reading, which would be charged to the drain)."""
+    w = run["wrk"]
+    return w["requests"] / (w["duration_us"] / 1e6)
+
+
+def summarize(results):
+    meta = json.load(open(os.path.join(results, "meta.json")))
+    runs = [json.loads(line) for line in open(os.path.join(results, "runs.jsonl"))]
+    rounds = meta["rounds"]
+    times = {}
+    for line in open(os.path.join(results, "scale-times.txt")):
+        label, *ms = line.split()
+        times[label] = [float(x) for x in ms]
+
+    lines = [f"# Data-scale bench {meta['started_utc']}", ""]
+    lines.append(f"Machine: {meta['machine']}. Load average before: {meta['load_before']}, after: "
+                 f"{meta['load_after']} (the 2 cores are shared with other work: figures are noisy).")
+    lines.append(f"Commit: {meta['commit']}. wrk {meta['duration']} a run, 16 connections, {rounds} rounds a size.")
+    s = meta["scale"]
+    lines.append(f"Small data: {meta['small']['members']} members, {meta['small']['audit_rows']} audit rows. "
+                 f"Data scale: {s['members']} members, {s['audit_rows']} audit rows ({s['big_member_audit_rows']} "
+                 f"of one member), {s['rate_limit_events']} rate-limit events, {s['sessions']} sessions; grown in "
+                 f"{s['grow_seconds']} s (import of the added members {s['import_seconds'] or '-'} s, audit rows "
+                 f"{s['audit_seconds']} s; counting the metrics totals of sql/007 once, as its migration "
+                 f"does: {s['totals_seconds']} s).")
+    lines += ["", "| row | round | data | answers/s | p50 ms | p99 ms | database check |", "|---|---:|---|---:|---:|---:|---|"]
+    figures = {}
+    for run in runs:
+        size = "small" if run["round"] <= rounds else "scale"
+        value = per_second(run)
+        figures.setdefault((run["row"], size), []).append(value)
+        problems = benchlib.check_run(run)
+        w = run["wrk"]
+        lines.append(f"| {run['label']} | {run['round']} | {size} | {value:.0f} | {w['p50_us'] / 1000:.2f} | "
+                     f"{w['p99_us'] / 1000:.2f} | {'ok' if not problems else '; '.join(problems)} |")
+    lines += ["", "| row | small data (median) | data scale (median) | scale ÷ small | target ≥ 0.90 |",
+              "|---|---:|---:|---:|---|"]
+    for row in ("identity_post", "token_post"):
+        small = statistics.median(figures.get((row, "small"), [0]))
+        scale = statistics.median(figures.get((row, "scale"), [0]))
+        ratio = scale / small if small else 0
+        lines.append(f"| {row} | {small:.0f}/s | {scale:.0f}/s | {ratio:.2f} | {'met' if ratio >= 0.9 else 'MISSED'} |")
+
+    def row(label, key, target=None):
+        ms = times.get(key)
+        if not ms:
+            return f"| {label} | - | - | - |"
+        med = statistics.median(ms)
+        verdict = "" if target is None else ("met" if med < target else "MISSED")
+        return f"| {label} | {' / '.join(f'{x:.0f}' for x in ms)} | {med:.0f} | {verdict} |"
+
+    lines += ["", "Times in ms. A whole kosmo-admin command includes its start and its database connection "
+              "(`kosmo-admin --help` is the start alone); the 50 ms targets are judged on the work itself: "
+              "the FastCGI request to kosmo-metrics, and the server time of member show's statements.", "",
+              "| what | each run, ms | median ms | target < 50 ms |", "|---|---|---:|---|",
+              row("GET /metrics, FastCGI straight to kosmo-metrics (program + database)", "metrics_fcgi", 50),
+              row("GET /metrics through nginx (curl: its start and the TLS handshake included)", "metrics"),
+              row("member show's statements, server time (SHOW PROFILES), sum of the four", "member_show_sql", 50),
+              row("kosmo-admin member show (whole command, 1,000,000 audit rows)", "member_show"),
+              row("kosmo-admin --help (process start only)", "admin_help"),
+              row(f"kosmo-admin audit export of one day ({s['export_day_rows']} rows)", "audit_export_day"),
+              row("kosmo-admin purge --dry-run", "purge_dry_run"),
+              row("kosmo-admin purge (deletes the day past 365 days, batches of 5000)", "purge"),
+              row("kosmo-admin purge again (nothing left to delete)", "purge_again")]
+    text = "\n".join(lines) + "\n"
+    open(os.path.join(results, "summary.md"), "w").write(text)
+    print(text)
+    return 0
+
+
+def main(argv):
+    if len(argv) >= 5 and argv[1] == "members-csv":
+        members_csv(int(argv[2]), int(argv[3]), argv[4])
+        return 0
+    if len(argv) == 5 and argv[1] == "fcgi-times":
+        fcgi_times(argv[2], argv[3], int(argv[4]))
+        return 0
+    if len(argv) == 3 and argv[1] == "summary":
+        return summarize(argv[2])
+    raise SystemExit(__doc__)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
