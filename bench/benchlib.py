@@ -7,6 +7,7 @@ the proof-of-work checks and summary.md. Run with Debian's /usr/bin/python3.
   benchlib.py logins OUT                    login form bodies of eligible members
   benchlib.py import-csv OUT                the members as a CSV for kosmo-admin import-members
   benchlib.py tokens GEN COUNT OUT_TSV OUT_LIST   a pool of open recovery tokens
+  benchlib.py email-changes GEN COUNT OUT_TSV OUT_LIST   a pool of open address changes
   benchlib.py limit-hash SECRETS SCOPE SUBJECT    rate_limits.subject_hash (hex)
   benchlib.py procstat NAME=PID...          CPU ticks, RSS, HWM, Pss as JSON
   benchlib.py startup PROGRAM CONFIG SOCKET PATH [TIMES]   start-up to first answer (ms)
@@ -134,6 +135,26 @@ def write_tokens(generation, count, tsv_path, list_path):
             raw = hashlib.sha256(f"kosmo-bench-token:{generation}:{i}".encode()).digest()
             member_id = i % MEMBERS + 1
             tsv.write(f"{hashlib.sha256(raw).hexdigest()}\t{member_id}\n")
+            urls.write(base64.urlsafe_b64encode(raw).rstrip(b"=").decode() + "\n")
+
+
+def write_email_changes(generation, count, tsv_path, list_path):
+    """COUNT open pending address changes (D16), one per member, with known
+    raw tokens as write_tokens makes them. One per member because a
+    confirmation ends the member's other open changes and changes the
+    address the others were asked from: a second link of the same member
+    would be refused (superseded), which is no measure of the POST.
+    old_email is the member's address as seeded (bench/run puts it back
+    after each run of the row); a member without one registers a first
+    address (old_email NULL, \\N in the file)."""
+    count = min(count, MEMBERS)
+    with open(tsv_path, "w") as tsv, open(list_path, "w") as urls:
+        for i in range(count):
+            raw = hashlib.sha256(f"kosmo-bench-email:{generation}:{i}".encode()).digest()
+            m = member(i + 1)
+            new_email = f"confirmed{generation}-{m['member_id']:06d}@bench.example.jp"
+            old_email = m["email"] or "\\N"  # LOAD DATA's NULL
+            tsv.write(f"{hashlib.sha256(raw).hexdigest()}\t{m['member_id']}\t{new_email}\t{old_email}\n")
             urls.write(base64.urlsafe_b64encode(raw).rstrip(b"=").decode() + "\n")
 
 
@@ -297,11 +318,26 @@ def sink_check(port, count=300):
 
 DB_KEYS = ["audit_all", "id_matched", "id_unmatched", "id_limited", "redeem_granted", "redeem_other",
            "login_ok", "login_failed", "tokens", "tokens_consumed", "grants", "mails", "sessions",
+           "email_confirmed", "email_refused", "email_consumed", "email_consumed_members",
+           "email_consumed_from_old", "email_members_set",
            "hits_identity_ip", "hits_identity_card", "hits_login_ip", "hits_login_id"]
 
 
 def delta(run, key):
     return run["db_after"][key] - run["db_before"][key]
+
+
+# POST rows whose success is a page (200), not a redirect (303): their POSTs
+# answered are the answers that showed the completion page (row_response
+# in the row's wrk script).
+PAGE_POST_KINDS = ("email_confirm_post",)
+
+
+def posts_answered_of(run):
+    w = run["wrk"]
+    if run["kind"] in PAGE_POST_KINDS:
+        return w.get("completed", 0)
+    return w["status"].get("303", 0)
 
 
 def check_run(run):
@@ -321,8 +357,8 @@ def check_run(run):
     bad = {s: n for s, n in statuses.items() if not 200 <= s < 400}
     if bad:
         problems.append(f"non-2xx/3xx answers {bad}")
-    get_ok = statuses.get(200, 0)
-    posts_answered = statuses.get(303, 0)
+    posts_answered = posts_answered_of(run)
+    get_ok = statuses.get(200, 0) - (posts_answered if kind in PAGE_POST_KINDS else 0)
     posts_sent = w["sent_post"]
     if kind in ("static", "hello", "get", "token_get"):
         if set(statuses) - {200}:
@@ -332,7 +368,8 @@ def check_run(run):
                 problems.append(f"a read-only row wrote {key} +{delta(run, key)}")
         return problems
     # POST rows: the bootstrap GETs (form pages for the CSRF token) answer
-    # 200, every POST 303; a POST answered 200 would be a form error.
+    # 200, every POST 303 (or its completion page, PAGE_POST_KINDS); a POST
+    # answered 200 otherwise would be a form error.
     # wrk calls request() once more before the run to check what it returns
     # (script_verify_request): that one GET is never sent.
     if get_ok != w["sent_get"] - 1:
@@ -378,6 +415,20 @@ def check_run(run):
                 problems.append(f"{key} +{delta(run, key)} != granted {granted}")
         if delta(run, "redeem_other"):
             problems.append(f"refused redemptions +{delta(run, 'redeem_other')} (a token used twice?)")
+    elif kind == "email_confirm_post":
+        # D16, R7: every completion page is one change consumed and one
+        # member's address set, audited once; no link refused (each is
+        # posted once: a refusal would be a link used twice).
+        confirmed = within("email_consumed", "consumed address changes")
+        for key in ("email_members_set", "email_consumed_members", "email_confirmed"):
+            if delta(run, key) != confirmed:
+                problems.append(f"{key} +{delta(run, key)} != consumed {confirmed}")
+        if delta(run, "email_refused"):
+            problems.append(f"refused confirmations +{delta(run, 'email_refused')} (a link used twice?)")
+        # メールアドレス変更完了のお知らせ to the new address, and to the old one if any.
+        mails = confirmed + delta(run, "email_consumed_from_old")
+        if delta(run, "mails") != mails:
+            problems.append(f"mails +{delta(run, 'mails')} != {mails} (new addresses and old ones)")
     elif kind == "login_post":
         ok = within("login_ok", "successful logins")
         if delta(run, "sessions") != ok:
@@ -416,7 +467,7 @@ def summarize(results_dir):
         seconds = w["duration_us"] / 1e6
         run["problems"] = check_run(run)
         # POST rows count their POSTs only (the few form GETs are set-up).
-        work = w["status"].get("303", 0) if run["kind"] not in ("static", "hello", "get", "token_get") else w["requests"]
+        work = posts_answered_of(run) if run["kind"] not in ("static", "hello", "get", "token_get") else w["requests"]
         if run["kind"] in peer_summary.PEER_KINDS:
             work = peer_summary.posts_answered(run)
         run["rate"] = work / seconds if seconds else 0
@@ -522,7 +573,7 @@ def summarize(results_dir):
         w = r["wrk"]
         keys = [k for k in r["db_after"] if k in r["db_before"]]
         changed = ", ".join(f"{k} +{delta(r, k)}" for k in keys if delta(r, k)) or "nothing written"
-        posts = f"{w['sent_post']} / {w['status'].get('303', 0)}" if w["sent_post"] else "-"
+        posts = f"{w['sent_post']} / {posts_answered_of(r)}" if w["sent_post"] else "-"
         add(f"| {r['label']} | {r['connections']} | {r['round']} | {w['requests']} | {posts} | {changed} | "
             f"{'ok' if not r['problems'] else 'FAILED: ' + '; '.join(r['problems'])} |")
     add("")
@@ -637,6 +688,8 @@ def main(argv):
         write_import_csv(argv[2])
     elif command == "tokens":
         write_tokens(int(argv[2]), int(argv[3]), argv[4], argv[5])
+    elif command == "email-changes":
+        write_email_changes(int(argv[2]), int(argv[3]), argv[4], argv[5])
     elif command == "limit-hash":
         print(limit_hash(argv[2], argv[3], argv[4]))
     elif command == "procstat":

@@ -11,6 +11,10 @@
 --   next_request()        optional: returns method, path, body, is_match for
 --                         one request once the form is known; without it
 --                         every request is a GET of form_path
+--   row_response(status, body)  optional: returns true for an answer that
+--                         shows the row's completion page, counted as
+--                         "completed" (POSTs that answer 200, not 303, are
+--                         told from the form GETs by their page)
 -- and may call read_share(file) to get this thread's lines of a data file.
 --
 -- BENCH_XFF: "crowd" sends X-Forwarded-For with a new client address on every
@@ -33,6 +37,7 @@ sent_get = 0
 sent_post = 0
 sent_match = 0
 exhausted = 0
+completed = 0
 status_counts = {}
 host = nil
 xff_mode = "none"
@@ -109,6 +114,7 @@ end
 
 function response(status, headers, body)
   status_counts[status] = (status_counts[status] or 0) + 1
+  if row_response and row_response(status, body) then completed = completed + 1 end
   if not cookie then
     for name, value in pairs(headers) do
       if string.lower(name) == "set-cookie" then
@@ -129,7 +135,7 @@ local function json_counts(t)
 end
 
 function done(summary, latency, requests)
-  local totals = {sent_get = 0, sent_post = 0, sent_match = 0, exhausted = 0}
+  local totals = {sent_get = 0, sent_post = 0, sent_match = 0, exhausted = 0, completed = 0}
   local statuses = {}
   for _, thread in ipairs(threads) do
     for key, _ in pairs(totals) do
@@ -152,8 +158,10 @@ function done(summary, latency, requests)
     'BENCH_JSON {"requests": %d, "duration_us": %d, "bytes": %d, ' ..
     '"errors": {"connect": %d, "read": %d, "write": %d, "timeout": %d, "status": %d}, ' ..
     '"p50_us": %d, "p90_us": %d, "p99_us": %d, "mean_us": %.1f, "max_us": %d, ' ..
-    '"sent_get": %d, "sent_post": %d, "sent_match": %d, "exhausted": %d, "status": %s, "cpu_ticks": %d}\n',
+    '"sent_get": %d, "sent_post": %d, "sent_match": %d, "exhausted": %d, "completed": %d, "status": %s, ' ..
+    '"cpu_ticks": %d}\n',
     summary.requests, summary.duration, summary.bytes, e.connect, e.read, e.write, e.timeout, e.status,
     latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.mean, latency.max,
-    totals.sent_get, totals.sent_post, totals.sent_match, totals.exhausted, json_counts(statuses), ticks))
+    totals.sent_get, totals.sent_post, totals.sent_match, totals.exhausted, totals.completed, json_counts(statuses),
+    ticks))
 end
