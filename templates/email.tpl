@@ -3,16 +3,27 @@
 <html lang="ja">
 <head>
 {{>HEAD}}
-<title>メールアドレス登録・変更 | KOSMO Communication Web</title>
+<title>{{#HAS_ERRORS}}エラー: {{/HAS_ERRORS}}{{#SETUP}}初回設定（2/2）{{/SETUP}}メールアドレス登録・変更 | {{SITE_TITLE}}</title>
 </head>
 <body>
 {{>BANNER}}
 <main id="main">
+{{>STEPS}}
 {{#SETUP}}<h1>初回設定（2/2）メールアドレス登録</h1>
 <p>メールアドレスを登録してください。登録がないと、ログインIDやパスワードを忘れたときに、メールで再通知や初期化を受けることができません。</p>{{/SETUP}}
 {{#REGISTER}}<h1>メールアドレス登録</h1>
 <p>メールアドレスが登録されていません。登録がないと、ログインIDやパスワードを忘れたときに、メールで再通知や初期化を受けることができません。</p>{{/REGISTER}}
 {{#CHANGE}}<h1>メールアドレス変更</h1>{{/CHANGE}}
+{{#HAS_ERRORS}}
+<div class="error-summary" role="alert" tabindex="-1" autofocus aria-labelledby="error-summary-title">
+<h2 id="error-summary-title">入力内容に誤りがあります（{{ERROR_COUNT}}件）</h2>
+<ul>
+{{#ERR_NEW_EMAIL}}<li><a href="#new_email">新しいメールアドレス: {{#ERR_NEW_EMAIL_MISSING}}入力してください{{/ERR_NEW_EMAIL_MISSING}}{{#ERR_NEW_EMAIL_TOO_LONG}}254文字以内で入力してください{{/ERR_NEW_EMAIL_TOO_LONG}}{{#ERR_NEW_EMAIL_MALFORMED}}正しく入力してください{{/ERR_NEW_EMAIL_MALFORMED}}{{#ERR_NEW_EMAIL_SAME}}登録済みのメールアドレスと同じです{{/ERR_NEW_EMAIL_SAME}}</a></li>{{/ERR_NEW_EMAIL}}
+{{#ERR_CONFIRM}}<li><a href="#new_email_confirm">新しいメールアドレス（確認）: {{#ERR_CONFIRM_MISSING}}入力してください{{/ERR_CONFIRM_MISSING}}{{#ERR_CONFIRM_MISMATCH}}新しいメールアドレスと一致しません{{/ERR_CONFIRM_MISMATCH}}</a></li>{{/ERR_CONFIRM}}
+{{#ERR_PASSWORD}}<li><a href="#current_password">現在のパスワード: {{#ERR_PASSWORD_MISSING}}入力してください{{/ERR_PASSWORD_MISSING}}{{#ERR_PASSWORD_WRONG}}正しくありません{{/ERR_PASSWORD_WRONG}}</a></li>{{/ERR_PASSWORD}}
+</ul>
+</div>
+{{/HAS_ERRORS}}
 {{#HAS_EMAIL}}<dl class="account">
 <dt>登録済みのメールアドレス</dt><dd>{{REGISTERED_EMAIL}}</dd>
 </dl>{{/HAS_EMAIL}}

@@ -3,7 +3,7 @@
 <html lang="ja">
 <head>
 {{>HEAD}}
-<title>メールアドレス確認 | KOSMO Communication Web</title>
+<title>メールアドレス確認 | {{SITE_TITLE}}</title>
 </head>
 <body>
 {{>BANNER}}

@@ -3,7 +3,7 @@
 <html lang="ja">
 <head>
 {{>HEAD}}
-<title>メールアドレス変更完了 | KOSMO Communication Web</title>
+<title>メールアドレス変更完了 | {{SITE_TITLE}}</title>
 </head>
 <body>
 {{>BANNER}}

@@ -3,7 +3,7 @@
 <html lang="ja">
 <head>
 {{>HEAD}}
-<title>URL無効通知 | KOSMO Communication Web</title>
+<title>URL無効通知 | {{SITE_TITLE}}</title>
 </head>
 <body>
 {{>BANNER}}

@@ -3,7 +3,7 @@
 <html lang="ja">
 <head>
 {{>HEAD}}
-<title>確認メール送信完了 | KOSMO Communication Web</title>
+<title>確認メール送信完了 | {{SITE_TITLE}}</title>
 </head>
 <body>
 {{>BANNER}}

@@ -306,7 +306,7 @@ int show_member(const Config& config, Connection& db, const std::string& login_i
   const std::optional<PendingChange> pending = find_pending_change(tx, member_id);
   std::cout << "pending_email:      "
             << (pending ? mask_address(pending->new_email) + " (waits for its link, valid until " +
-                              pending->expires_jst + " JST)"
+                              pending->expires_iso_jst + " JST)"
                         : std::string("none"))
             << "\n";
 

@@ -18,6 +18,7 @@
 #include "identity.h"
 #include "members.h"
 #include "outbox.h"
+#include "page.h"
 #include "password.h"
 #include "rate_limits.h"
 #include "screen.h"
@@ -50,9 +51,17 @@ Visitor find_visitor(Transaction& tx, Context& ctx) {
   return {std::move(member), std::nullopt};
 }
 
-Response render_form(Context& ctx, ctemplate::TemplateDictionary& dict, const Member& member, int status = 200) {
+// error_count > 0: the title says 「エラー: 」 and a summary links to each
+// field (issue 15 items 3, 5).
+Response render_form(Context& ctx, ctemplate::TemplateDictionary& dict, const Member& member, int status = 200,
+                     int error_count = 0) {
+  if (error_count > 0) {
+    dict.ShowSection("HAS_ERRORS");
+    dict.SetIntValue("ERROR_COUNT", error_count);
+  }
   if (is_setup(ctx.request)) {
     dict.ShowSection("SETUP");
+    show_steps(dict, StepFlow::FirstSetup, 2);
   } else {
     dict.ShowSection("NOT_SETUP");
     dict.ShowSection(member.email ? "CHANGE" : "REGISTER");
@@ -76,6 +85,7 @@ Response show_form(Context& ctx) {
 struct ChangeInput {
   std::string new_email;
   bool usable = true;
+  int error_count = 0;  // fields with a problem, for the summary
 };
 
 ChangeInput read_change_form(const Request& request, const Member& member, ctemplate::TemplateDictionary& dict) {
@@ -89,25 +99,30 @@ ChangeInput read_change_form(const Request& request, const Member& member, ctemp
     dict.ShowSection("ERR_NEW_EMAIL");
     dict.ShowSection("ERR_NEW_EMAIL_" + std::string(to_string(*address.problem)));
     input.usable = false;
+    ++input.error_count;
   } else if (member.email && same_mail_address(*member.email, address.address)) {
     dict.ShowSection("ERR_NEW_EMAIL");
     dict.ShowSection("ERR_NEW_EMAIL_SAME");
     input.usable = false;
+    ++input.error_count;
   }
   const AddressInput again = read_mail_address(typed_again);
   if (again.problem == FieldProblem::Missing) {
     dict.ShowSection("ERR_CONFIRM");
     dict.ShowSection("ERR_CONFIRM_MISSING");
     input.usable = false;
+    ++input.error_count;
   } else if (!address.problem && again.address != address.address) {
     dict.ShowSection("ERR_CONFIRM");
     dict.ShowSection("ERR_CONFIRM_MISMATCH");
     input.usable = false;
+    ++input.error_count;
   }
   if (request.form_value("current_password").empty()) {
     dict.ShowSection("ERR_PASSWORD");
     dict.ShowSection("ERR_PASSWORD_MISSING");
     input.usable = false;
+    ++input.error_count;
   }
   input.new_email = address.address;
   return input;
@@ -126,7 +141,7 @@ Response refuse_wrong_password(Context& ctx, Transaction& tx, ctemplate::Templat
   tx.commit();
   dict.ShowSection("ERR_PASSWORD");
   dict.ShowSection("ERR_PASSWORD_WRONG");
-  return render_form(ctx, dict, member);
+  return render_form(ctx, dict, member, 200, 1);
 }
 
 Response refuse_for_now(Context& ctx, Transaction& tx, ctemplate::TemplateDictionary& dict, const Member& member,
@@ -173,7 +188,7 @@ Response submit(Context& ctx) {
   const ChangeInput input = read_change_form(ctx.request, member, dict);
   if (!input.usable) {
     tx.commit();
-    return render_form(ctx, dict, member);
+    return render_form(ctx, dict, member, 200, input.error_count);
   }
   // D7: a locked login ID is refused before its password is looked at.
   if (const std::optional<LoginLock> lock =

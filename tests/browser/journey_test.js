@@ -491,6 +491,10 @@ test('no screen needs JavaScript: login, mypage, logout and the forgotten-ID scr
 async function emailConfirmUrl(address, since) {
   const mail = await waitForMail(address, { since, timeoutMs: 30000 });
   assert.equal(mail.subject, '【KOSMO Communication Web】メールアドレス確認のお願い');
+  const addressee = mail.body.split(/\r?\n/).find((l) => l.trim() !== '');
+  assert.match(addressee, / 様$|^ご加入者様$/);
+  assertPoliteMail(mail, addressee);
+  assertJstDeadline(mail.body, 86400);
   const url = (mail.body.match(/https?:\/\/[^\s<>"]+\/email\/confirm\?t=[A-Za-z0-9_-]{43}/) || [])[0];
   assert.ok(url && url.startsWith(`${baseUrl}/email/confirm?`), `no confirmation URL under ${baseUrl} in the mail:\n${mail.body}`);
   return url;
@@ -614,7 +618,7 @@ async function tabTo(page, name) {
   assert.fail(`「${name}」 not reached by Tab; stops: ${stops.join(', ')}`);
 }
 
-test('first login (D17): the letter\'s password by keyboard → 初回設定（1/2）パスワード変更 → /email?setup=1; マイページ keeps asking for an address', async () => {
+test('first login (D17): the letter\'s password by keyboard → 初回設定（1/2）パスワード変更 → 初回設定（2/2） → 「あとで登録する」; マイページ keeps asking for an address', async () => {
   const m = member({ logged_in: false, email: null });
   const temporary = letterPassword(m);
   const fresh = `my first own password ${m.card_number}`;
@@ -627,14 +631,17 @@ test('first login (D17): the letter\'s password by keyboard → 初回設定（1
     assert.match(await page.getByRole('status').innerText(), /はじめてのログインです。/);
     await checkScreen(page, 'first-login-password');
 
-    // Step 2 is h-email's メールアドレス登録 (/email?setup=1, 「あとで登録する」 → マイページ);
-    // this journey goes up to its redirect and continues on マイページ.
     const walk = await keyboardWalk(page,
       [['現在のパスワード', temporary], ['新しいパスワード', fresh], ['新しいパスワード（確認）', fresh]], '変更する',
       { url: /\/email\?setup=1$/ });
     assert.deepEqual(walk, [], '現在のパスワード is the first Tab stop');
 
-    await page.goto(`${baseUrl}/mypage`);
+    // Step 2 of 初回設定, put off by keyboard: 「あとで登録する」 leads on to マイページ.
+    assert.equal(await heading(page), '初回設定（2/2）メールアドレス登録');
+    assert.match(await page.getByRole('navigation', { name: /手続きの流れ/ }).innerText(), /パスワード設定[\s\S]*メールアドレス登録/);
+    await checkScreen(page, 'first-login-email');
+    await tabTo(page, 'あとで登録する');
+    await navigation(page, () => page.keyboard.press('Enter'), { url: /\/mypage$/ });
     assert.equal(await heading(page), 'マイページ');
     assert.match(await bodyText(page), /メールアドレスを登録していないと、ログインIDやパスワードを忘れたときに/);
     await checkScreen(page, 'mypage-no-email');

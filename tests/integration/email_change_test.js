@@ -62,6 +62,18 @@ for (const [name, make, field, message] of [
   });
 }
 
+test('issue 15 items 3, 5: the form shown again says 「エラー: 」 in its title and sums up its errors, each linking to its field', async () => {
+  const { member, client } = await loggedIn();
+  const res = await requestChange(client, member, '', { confirm: '', password: '' });
+  assert.equal(res.status, 200);
+  assert.match(res.text, /<title>エラー: メールアドレス登録・変更 \| /);
+  assert.match(res.text, /<div class="error-summary" role="alert"[^>]*>\s*<h2[^>]*>入力内容に誤りがあります（3件）<\/h2>/);
+  for (const field of ['new_email', 'new_email_confirm', 'current_password'])
+    assert.match(res.text, new RegExp(`<li><a href="#${field}">`));
+  const plain = await client.get('/email');
+  assert.doesNotMatch(plain.text, /エラー: |error-summary/);
+});
+
 test('D16, D7: a wrong current password is a failed login of that login ID; the N-th locks it, then this screen and /login refuse it', async () => {
   await awayFromWindowEnd('login_id');
   const { member } = await loggedIn();
@@ -109,7 +121,7 @@ test('D16 item 2: one request queues メールアドレス確認のお願い to 
   const masked = `${address[0]}***@example.org`;
   assert.ok(notice.body.includes(masked), 'the new address, masked');
   assert.ok(!notice.body.includes(address), 'never the whole new address');
-  assert.match(notice.body, /\d{4}-\d\d-\d\d \d\d:\d\d（日本時間）/);
+  assert.match(notice.body, /\d{4}年\d{1,2}月\d{1,2}日 \d{1,2}時\d\d分（日本時間）/);
   assert.match(notice.body, /お心当たりがない場合/);
   assert.match(notice.body, /パスワードを変更/);
   assert.equal(mailsTo(address).length, 1, 'the new address gets its confirmation mail and nothing else');
@@ -120,7 +132,7 @@ test('D16 item 2: one request queues メールアドレス確認のお願い to 
   assert.ok(sent.text.includes(masked));
   const mypage = await client.get('/mypage');
   assert.ok(mypage.text.includes(member.email), 'the registered address stays');
-  assert.match(mypage.text, new RegExp(`確認待ちのメールアドレス</dt><dd>${masked.replace(/[*.]/g, '\\$&')}（確認メールのURLの有効期限: \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d（日本時間）まで）`));
+  assert.match(mypage.text, new RegExp(`確認待ちのメールアドレス</dt><dd>${masked.replace(/[*.]/g, '\\$&')}（確認メールのURLの有効期限: \\d{4}年\\d{1,2}月\\d{1,2}日 \\d{1,2}時\\d\\d分（日本時間）まで）`));
   assert.equal(registeredEmail(member), member.email);
   assert.equal(audits(member, 'email_change_requested', 'registered_told'), 1);
 });

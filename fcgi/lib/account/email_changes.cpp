@@ -16,11 +16,13 @@ const SqlStatement kInsertChange{
     "VALUES (?, ?, ?, ?, UTC_TIMESTAMP(6), DATE_ADD(UTC_TIMESTAMP(6), INTERVAL ? SECOND))"};
 const SqlStatement kExpiryOfNewest{
     "email_changes.expiry_of_newest",
-    "SELECT DATE_FORMAT(DATE_ADD(expires_at, INTERVAL 9 HOUR), '%Y-%m-%d %H:%i') AS expires_jst "
+    // 「12月3日 9時11分」: the link's deadline, a day ahead (issue 15 item 7).
+    "SELECT DATE_FORMAT(DATE_ADD(expires_at, INTERVAL 9 HOUR), '%c月%e日 %k時%i分') AS expires_jst "
     "FROM email_changes WHERE token_hash = ?"};
 const SqlStatement kFindPending{
     "email_changes.find_pending",
-    "SELECT new_email, DATE_FORMAT(DATE_ADD(expires_at, INTERVAL 9 HOUR), '%Y-%m-%d %H:%i') AS expires_jst "
+    "SELECT new_email, DATE_FORMAT(DATE_ADD(expires_at, INTERVAL 9 HOUR), '%Y年%c月%e日 %k時%i分') AS expires_jst, "
+    "DATE_FORMAT(DATE_ADD(expires_at, INTERVAL 9 HOUR), '%Y-%m-%d %H:%i') AS expires_iso_jst "
     "FROM email_changes WHERE member_id = ? AND consumed_at IS NULL AND superseded_at IS NULL "
     "AND expires_at > UTC_TIMESTAMP(6) ORDER BY change_id DESC LIMIT 1"};
 // One statement decides the race and sets the address (R7, D4, D16): the
@@ -123,7 +125,8 @@ std::optional<PendingChange> find_pending_change(Transaction& tx, std::uint64_t 
   find.setUInt64(1, member_id);
   Rows rows = query(find);
   if (!rows->next()) return std::nullopt;
-  return PendingChange{rows->getString("new_email").asStdString(), rows->getString("expires_jst").asStdString()};
+  return PendingChange{rows->getString("new_email").asStdString(), rows->getString("expires_jst").asStdString(),
+                       rows->getString("expires_iso_jst").asStdString()};
 }
 
 ChangeState look_up_email_change(Transaction& tx, std::string_view url_value) {

@@ -37,7 +37,8 @@ RequestedChange request_email_change(Transaction& tx, std::uint64_t member_id, c
 // The member's open change, for マイページ and kosmo-admin member show.
 struct PendingChange {
   std::string new_email;
-  std::string expires_jst;
+  std::string expires_jst;      // 「2026年12月2日 9時11分」, for members (issue 15 item 7)
+  std::string expires_iso_jst;  // 2026-12-02 09:11, for kosmo-admin
 };
 std::optional<PendingChange> find_pending_change(Transaction& tx, std::uint64_t member_id);
 
