@@ -179,8 +179,8 @@ int issue_initial_passwords(const Config& config, Connection& db, const std::str
     const std::optional<std::string> valid_until =
         store_initial_password(tx, member.member_id, hash_password(password), config.temp_password_initial_ttl);
     if (!valid_until) continue;  // logged in (or disabled) since the SELECT: keeps what they use
-    audit_system(tx, AdminActionOutcome::InitialPasswordIssued, member.member_id,
-                 "ttl_seconds=" + std::to_string(config.temp_password_initial_ttl));
+    try_audit_system(tx, AdminActionOutcome::InitialPasswordIssued, member.member_id,
+                     "ttl_seconds=" + std::to_string(config.temp_password_initial_ttl));
     csv += csv_field(member.login_id) + "," + csv_field(member.display_name.value_or("")) + "," + password + "," +
            *valid_until + "\r\n";
     ++issued;

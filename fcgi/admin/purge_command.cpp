@@ -197,7 +197,7 @@ int admin_purge(const Config& config, Connection& db, const std::vector<std::str
   summary += " rate_limits=" + std::to_string(limits);
   if (!dry_run) {
     Transaction tx(db);
-    audit_system(tx, AdminActionOutcome::Purge, std::nullopt, summary);
+    try_audit_system(tx, AdminActionOutcome::Purge, std::nullopt, summary);
     tx.commit();
   }
   return 0;
