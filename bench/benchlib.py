@@ -333,6 +333,12 @@ def delta(run, key):
 PAGE_POST_KINDS = ("email_confirm_post",)
 
 
+def socket_problems(w):
+    """wrk's socket errors of a run (its "wrk" record), one problem a kind."""
+    return [f"socket errors: {name} {w['errors'][name]}" for name in ("connect", "read", "write", "timeout")
+            if w["errors"][name]]
+
+
 def posts_answered_of(run):
     w = run["wrk"]
     if run["kind"] in PAGE_POST_KINDS:
@@ -350,9 +356,7 @@ def check_run(run):
     problems = []
     if w["errors"]["status"]:
         problems.append(f"{w['errors']['status']} answers with status >= 400")
-    for name in ("connect", "read", "write", "timeout"):
-        if w["errors"][name]:
-            problems.append(f"socket errors: {name} {w['errors'][name]}")
+    problems += socket_problems(w)
     statuses = {int(k): v for k, v in w["status"].items()}
     bad = {s: n for s, n in statuses.items() if not 200 <= s < 400}
     if bad:
@@ -453,6 +457,7 @@ def cpu_us(run, name, requests):
 
 
 def fmt(value, digits=0):
+    """A summary cell: thousands separated, `digits` decimals, "-" for no figure."""
     if value is None:
         return "-"
     return f"{value:,.{digits}f}"

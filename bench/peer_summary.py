@@ -11,12 +11,13 @@ ratios product / peer are taken per round, then their median.
 """
 import statistics
 
+# benchlib imports this module at its top, so only benchlib.NAME at call time
+# works here, in either import order (bench/run runs benchlib.py, data_scale.py
+# imports it): `from benchlib import ...` would meet a half-loaded module.
+import benchlib
+
 PEER_KINDS = ("php_identity", "php_redeem")
 PAIRS = (("identity_post", "php_identity", "identity checked"), ("token_post", "php_redeem", "token redeemed"))
-
-
-def delta(run, key):
-    return run["db_after"][key] - run["db_before"][key]
 
 
 def posts_answered(run):
@@ -33,9 +34,7 @@ def check_peer_run(run):
     kind = run["kind"]
     w = run["wrk"]
     problems = []
-    for name in ("connect", "read", "write", "timeout"):
-        if w["errors"][name]:
-            problems.append(f"socket errors: {name} {w['errors'][name]}")
+    problems += benchlib.socket_problems(w)
     statuses = {int(k): v for k, v in w["status"].items()}
     # A 500 of the peer's identity POST is its own answer to a deadlock that
     # its one retry did not cure (its lib.php; its REPEATABLE READ gap locks
@@ -56,38 +55,38 @@ def check_peer_run(run):
     in_flight = sent - answered
     if in_flight < 0 or in_flight > run["connections"]:
         problems.append(f"{sent} POSTs sent, {answered} answered")
-    if delta(run, "php_sessions") != form_gets:
-        problems.append(f"sessions +{delta(run, 'php_sessions')} for {form_gets} form GETs")
+    if benchlib.delta(run, "php_sessions") != form_gets:
+        problems.append(f"sessions +{benchlib.delta(run, 'php_sessions')} for {form_gets} form GETs")
 
     def within(key, label):
-        d = delta(run, key)
+        d = benchlib.delta(run, key)
         if not answered <= d <= sent:
             problems.append(f"{label} +{d}, wrk answered {answered} of {sent} sent")
         return d
 
     if kind == "php_identity":
         done = within("php_identity_all", "identity audit rows")
-        issued = delta(run, "php_issued")
+        issued = benchlib.delta(run, "php_issued")
         if not w["sent_match"] - in_flight <= issued <= w["sent_match"]:
             problems.append(f"issued +{issued}, matching submissions sent {w['sent_match']}")
         for key in ("php_tokens", "php_mails"):
-            if delta(run, key) != issued:
-                problems.append(f"{key} +{delta(run, key)} != issued {issued}")
-        if delta(run, "php_not_issued") != done - issued:
+            if benchlib.delta(run, key) != issued:
+                problems.append(f"{key} +{benchlib.delta(run, key)} != issued {issued}")
+        if benchlib.delta(run, "php_not_issued") != done - issued:
             problems.append("mismatch + unknown_card != identity rows - issued")
         for key in ("php_limited", "php_redeemed", "php_redeem_other"):
-            if delta(run, key):
-                problems.append(f"{key} +{delta(run, key)}")
+            if benchlib.delta(run, key):
+                problems.append(f"{key} +{benchlib.delta(run, key)}")
         for key in ("php_hits_ip", "php_hits_card"):
-            if delta(run, key) != done:
-                problems.append(f"{key} +{delta(run, key)} != identity attempts {done}")
+            if benchlib.delta(run, key) != done:
+                problems.append(f"{key} +{benchlib.delta(run, key)} != identity attempts {done}")
     else:
         redeemed = within("php_redeemed", "redeemed audit rows")
-        if delta(run, "php_tokens_used") != redeemed:
-            problems.append(f"tokens used +{delta(run, 'php_tokens_used')} != redeemed {redeemed}")
+        if benchlib.delta(run, "php_tokens_used") != redeemed:
+            problems.append(f"tokens used +{benchlib.delta(run, 'php_tokens_used')} != redeemed {redeemed}")
         for key in ("php_redeem_other", "php_identity_all", "php_tokens"):
-            if delta(run, key):
-                problems.append(f"{key} +{delta(run, key)}")
+            if benchlib.delta(run, key):
+                problems.append(f"{key} +{benchlib.delta(run, key)}")
     return problems
 
 
@@ -96,12 +95,12 @@ def work_done(run):
     seconds = run["wrk"]["duration_us"] / 1e6
     kind = run["kind"]
     if kind == "identity_post":
-        checks = sum(delta(run, k) for k in ("id_matched", "id_unmatched", "id_limited"))
+        checks = sum(benchlib.delta(run, k) for k in ("id_matched", "id_unmatched", "id_limited"))
         return checks, seconds + float(run.get("settle_seconds") or 0)
     if kind == "token_post":
         return run["wrk"]["status"].get("303", 0), seconds
     if kind == "php_identity":
-        return delta(run, "php_identity_all"), seconds
+        return benchlib.delta(run, "php_identity_all"), seconds
     return posts_answered(run), seconds
 
 
@@ -154,10 +153,6 @@ def ratio(pair):
     return pair[0] / pair[1] if pair[0] is not None and pair[1] else None
 
 
-def fmt(value, digits=0):
-    return "-" if value is None else f"{value:,.{digits}f}"
-
-
 # (MariaDB 10.11 keeps the Innodb_rows_* counters at 0: the handler's own count rows.)
 DB_COLUMNS = (("questions", "statements"), ("com_commit", "commits"), ("handler_read_key", "index lookups"),
               ("handler_read_next", "rows read next"), ("handler_write", "rows written"),
@@ -179,7 +174,7 @@ def db_lines(runs):
         if not units:
             continue
         before, after = r["status_before"], r["status_after"]
-        cells = [fmt((after.get(k, 0) - before.get(k, 0)) / units, 0 if k == "innodb_os_log_written" else 2)
+        cells = [benchlib.fmt((after.get(k, 0) - before.get(k, 0)) / units, 0 if k == "innodb_os_log_written" else 2)
                  for k, _ in DB_COLUMNS]
         b, a = r["cpu_before"], r.get("cpu_settled") or r["cpu_after"]
         db_us = (a["mariadbd"]["ticks"] - b["mariadbd"]["ticks"]) * 1e6 / b["_clk_tck"] / units
@@ -208,11 +203,12 @@ def peer_section(runs):
              "|---|---:|---:|---|---:|---:|---:|---|---:|---|---:|---|"]
     for f in figures:
         lines.append(
-            f"| {f['unit']} | {f['connections']} | {f['round']} | {f['first']} | {fmt(f['rate'][0])} | "
-            f"{fmt(f['rate'][1])} | {fmt(ratio(f['rate']), 2)} | {fmt(f['machine_us'][0])} / "
-            f"{fmt(f['machine_us'][1])} | {fmt(ratio(f['machine_us']), 2)} | {fmt(f['stack_us'][0])} / "
-            f"{fmt(f['stack_us'][1])} | {fmt(ratio(f['stack_us']), 2)} | {f['p99_ms'][0]:.2f} / "
-            f"{f['p99_ms'][1]:.2f} |")
+            f"| {f['unit']} | {f['connections']} | {f['round']} | {f['first']} | "
+            f"{benchlib.fmt(f['rate'][0])} | {benchlib.fmt(f['rate'][1])} | {benchlib.fmt(ratio(f['rate']), 2)} | "
+            f"{benchlib.fmt(f['machine_us'][0])} / {benchlib.fmt(f['machine_us'][1])} | "
+            f"{benchlib.fmt(ratio(f['machine_us']), 2)} | "
+            f"{benchlib.fmt(f['stack_us'][0])} / {benchlib.fmt(f['stack_us'][1])} | "
+            f"{benchlib.fmt(ratio(f['stack_us']), 2)} | {f['p99_ms'][0]:.2f} / {f['p99_ms'][1]:.2f} |")
     lines += ["", "| pair | conns | rounds | median rate ratio (range) | median CPU ratio (range) |"
               " median stack CPU ratio | worst product p99 ms |", "|---|---:|---:|---|---|---:|---:|"]
     targets = []
@@ -227,13 +223,13 @@ def peer_section(runs):
                 continue
             mr, mc = statistics.median(rates), statistics.median(cpus) if cpus else None
             lines.append(f"| {unit} | {conns} | {len(rows)} | **{mr:.2f}** ({min(rates):.2f}-{max(rates):.2f}) | "
-                         f"**{fmt(mc, 2)}** ({fmt(min(cpus) if cpus else None, 2)}-"
-                         f"{fmt(max(cpus) if cpus else None, 2)}) | "
-                         f"{fmt(statistics.median(stacks) if stacks else None, 2)} | {worst:.2f} |")
+                         f"**{benchlib.fmt(mc, 2)}** ({benchlib.fmt(min(cpus) if cpus else None, 2)}-"
+                         f"{benchlib.fmt(max(cpus) if cpus else None, 2)}) | "
+                         f"{benchlib.fmt(statistics.median(stacks) if stacks else None, 2)} | {worst:.2f} |")
             if conns == 16:
                 targets.append((f"{unit} per second ≥ 2.0× the PHP peer at 16 conns (median)", f"{mr:.2f}×", mr >= 2.0))
                 targets.append((f"whole-machine CPU per {unit} ≤ 0.5× the PHP peer at 16 conns (median)",
-                                f"{fmt(mc, 2)}×", mc is not None and mc <= 0.5))
+                                f"{benchlib.fmt(mc, 2)}×", mc is not None and mc <= 0.5))
     lines.append("")
     lines += db_lines(runs)
     return lines, targets

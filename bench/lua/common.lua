@@ -15,7 +15,8 @@
 --                         shows the row's completion page, counted as
 --                         "completed" (POSTs that answer 200, not 303, are
 --                         told from the form GETs by their page)
--- and may call read_share(file) to get this thread's lines of a data file.
+-- and may call read_share(file) to get this thread's lines of a data file;
+-- a row that posts each link of a pool once calls link_pool_row() instead.
 --
 -- BENCH_XFF: "crowd" sends X-Forwarded-For with a new client address on every
 -- request (10.<thread>.x.y), an address sends that one address every time,
@@ -74,6 +75,30 @@ function read_share(path)
     items = rotated
   end
   return items
+end
+
+-- The link rows (token_post, email_confirm_post): each browser posts every
+-- token of its share of a pool (BENCH_DATA) exactly once, as `t=` to
+-- post_path. It first opens form_prefix .. token with a GET (for the cookie
+-- and the csrf field) using the one token it never posts, its last one. A
+-- thread that runs out of tokens counts "exhausted" and the run fails its
+-- check. Defines the row's row_init() and next_request().
+function link_pool_row(form_prefix, post_path)
+  local items, at
+
+  function row_init(args)
+    items = read_share(os.getenv("BENCH_DATA"))
+    at = 0
+    form_path = form_prefix .. items[#items]
+  end
+
+  function next_request()
+    at = at + 1
+    if at >= #items then
+      exhausted = exhausted + 1
+    end
+    return "POST", post_path, "t=" .. items[(at - 1) % (#items - 1) + 1]
+  end
 end
 
 local function client_header()

@@ -100,10 +100,20 @@ class LetterFile {
   bool kept_ = false;
 };
 
-// RFC 4180: a field with a comma, a quote or a line break is quoted, quotes doubled.
+// A cell starting with = + - @, a tab or a CR is a formula when the file is
+// opened in a spreadsheet (CSV injection, OWASP), and the display name is the
+// insurer's data, not ours. Such a cell gets a single quote in front, inside
+// the quotes, which a spreadsheet takes as "text" and does not show.
+bool reads_as_formula(std::string_view value) {
+  return !value.empty() && std::string_view("=+-@\t\r").find(value.front()) != std::string_view::npos;
+}
+
+// RFC 4180: a field with a comma, a quote or a line break is quoted, quotes
+// doubled; a field that would read as a formula is quoted and guarded.
 std::string csv_field(std::string_view value) {
-  if (value.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(value);
-  std::string out = "\"";
+  const bool formula = reads_as_formula(value);
+  if (!formula && value.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(value);
+  std::string out = formula ? "\"'" : "\"";
   for (const char c : value) {
     if (c == '"') out += '"';
     out += c;
@@ -169,8 +179,8 @@ int issue_initial_passwords(const Config& config, Connection& db, const std::str
     const std::optional<std::string> valid_until =
         store_initial_password(tx, member.member_id, hash_password(password), config.temp_password_initial_ttl);
     if (!valid_until) continue;  // logged in (or disabled) since the SELECT: keeps what they use
-    audit_system(tx, AdminActionOutcome::InitialPasswordIssued, member.member_id,
-                 "ttl_seconds=" + std::to_string(config.temp_password_initial_ttl));
+    try_audit_system(tx, AdminActionOutcome::InitialPasswordIssued, member.member_id,
+                     "ttl_seconds=" + std::to_string(config.temp_password_initial_ttl));
     csv += csv_field(member.login_id) + "," + csv_field(member.display_name.value_or("")) + "," + password + "," +
            *valid_until + "\r\n";
     ++issued;

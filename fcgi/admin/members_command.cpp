@@ -353,8 +353,8 @@ int unlock_member(const Config& config, Connection& db, const std::string& login
   const auto member_id = member_id_of(tx, login_id);
   if (!member_id) return no_such_member("unlock", login_id);
   const int removed = reset_limit(tx, config, LimitScope::LoginId, login_id);
-  audit_system(tx, AdminActionOutcome::MemberUnlocked, *member_id,
-               "rate_limit_rows=" + std::to_string(removed));
+  try_audit_system(tx, AdminActionOutcome::MemberUnlocked, *member_id,
+                   "rate_limit_rows=" + std::to_string(removed));
   tx.commit();
   std::cout << "member " << login_id << " unlocked: " << removed << " login counter rows removed\n";
   return 0;
@@ -372,7 +372,8 @@ int set_disabled(const Config&, Connection& db, const std::string& login_id, boo
   update.setBoolean(3, disable);
   const bool changed = update.executeUpdate() > 0;
   if (disable) end_member_sessions(tx, *member_id, "", "disabled");
-  if (changed) audit_system(tx, disable ? AdminActionOutcome::MemberDisabled : AdminActionOutcome::MemberEnabled, *member_id);
+  if (changed)
+    try_audit_system(tx, disable ? AdminActionOutcome::MemberDisabled : AdminActionOutcome::MemberEnabled, *member_id);
   tx.commit();
   std::cout << "member " << login_id << (changed ? "" : " was already") << (disable ? " disabled" : " enabled")
             << (disable ? "; its sessions are ended" : "") << "\n";

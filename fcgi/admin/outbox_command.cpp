@@ -190,7 +190,7 @@ int retry_one(Connection& db, const std::string& id_text) {
               << "\n";
     return EX_DATAERR;
   }
-  audit_system(tx, AdminActionOutcome::OutboxRetry, member_id, "mail_id=" + std::to_string(mail_id));
+  try_audit_system(tx, AdminActionOutcome::OutboxRetry, member_id, "mail_id=" + std::to_string(mail_id));
   tx.commit();
   std::cout << "mail " << mail_id << " is queued and due now (it was " << status << ")\n";
   return 0;
@@ -206,8 +206,8 @@ int retry_all(Connection& db, bool failed) {
     wiped = count->getInt64("mails");
   }
   if (changed > 0)
-    audit_system(tx, AdminActionOutcome::OutboxRetry, std::nullopt,
-                 std::string(failed ? "failed=" : "queued=") + std::to_string(changed));
+    try_audit_system(tx, AdminActionOutcome::OutboxRetry, std::nullopt,
+                     std::string(failed ? "failed=" : "queued=") + std::to_string(changed));
   tx.commit();
   std::cout << changed << (failed ? " failed" : " waiting") << " mails are queued and due now\n";
   if (wiped > 0)

@@ -5,11 +5,14 @@
 // the database clock decides what is old.
 #include <sysexits.h>
 
+#include <algorithm>
 #include <iostream>
+#include <string_view>
 
 #include "admin_commands.h"
 #include "audit.h"
 #include "audit_totals.h"
+#include "expired_limits.h"
 #include "rate_limits.h"
 
 namespace kosmo {
@@ -60,8 +63,7 @@ struct PurgeTarget {
   const char* rule;  // for the report
   const SqlStatement& count;
   const SqlStatement& remove;  // one batch: LIMIT kBatchRows
-  int Config::*days;            // purge.*_days
-  int age_parameters = 1;       // how often the WHERE names the age
+  int Config::*days;            // purge.*_days: every "?" of count and remove
 };
 
 // Each pair: the same WHERE, once counted and once deleted.
@@ -79,9 +81,18 @@ KOSMO_PURGE(Sessions, "sessions",
             "last_seen_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY "
             "AND COALESCE(ended_at, last_seen_at) < UTC_TIMESTAMP(6) - INTERVAL ? DAY")
 KOSMO_PURGE(Grants, "recovery_grants", "expires_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY")
-KOSMO_PURGE(Tokens, "recovery_tokens",
-            "expires_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY AND NOT EXISTS "
-            "(SELECT 1 FROM recovery_grants g WHERE g.token_id = recovery_tokens.token_id)")
+// The one pair whose WHEREs differ: the purge deletes the expired grants
+// first, so a dry run, which deletes none, counts a token as gone when only
+// grants old enough to go with it refer to it.
+const SqlStatement kCountTokens{
+    "admin.purge_count_Tokens",
+    "SELECT COUNT(*) AS n FROM recovery_tokens WHERE expires_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY AND NOT EXISTS "
+    "(SELECT 1 FROM recovery_grants g WHERE g.token_id = recovery_tokens.token_id "
+    "AND g.expires_at >= UTC_TIMESTAMP(6) - INTERVAL ? DAY)"};
+const SqlStatement kDeleteTokens{
+    "admin.purge_delete_Tokens",
+    "DELETE FROM recovery_tokens WHERE expires_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY AND NOT EXISTS "
+    "(SELECT 1 FROM recovery_grants g WHERE g.token_id = recovery_tokens.token_id) LIMIT 5000"};
 KOSMO_PURGE(EmailChanges, "email_changes", "expires_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY")
 // A set-aside identity (004: its check failed, failed_at is set) holds what
 // was typed, card number and address included, and waits for an operator;
@@ -98,19 +109,25 @@ KOSMO_PURGE(Mails, "mail_outbox",
 KOSMO_PURGE(Audit, "audit_events", "occurred_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY")
 #undef KOSMO_PURGE
 
-void bind_age(sql::PreparedStatement& st, const Config& config, const PurgeTarget& target) {
-  for (int i = 1; i <= target.age_parameters; ++i) st.setInt(i, config.*target.days);
+// Every parameter of a purge statement is the target's age in days.
+void bind_age(sql::PreparedStatement& st, const SqlStatement& which, const Config& config, const PurgeTarget& target) {
+  const std::string_view text = which.text();
+  const int parameters = static_cast<int>(std::count(text.begin(), text.end(), '?'));
+  for (int i = 1; i <= parameters; ++i) st.setInt(i, config.*target.days);
 }
 
-// The limits code knows what its rows mean. A dry run deletes inside one
-// transaction and rolls it back: the count is exact, the tables are small.
+// The limits code knows what its rows mean. A dry run only counts them
+// (SELECTs on the time indexes): deleting and rolling back, as it once did,
+// locked every expired row for minutes at a large society's scale, while
+// the screens write these tables on every login failure and identity check.
 long purge_limits(Connection& db, const Config& config, bool dry_run) {
-  long removed = 0;
   if (dry_run) {
     Transaction tx(db);
-    while (const int batch = purge_expired_limits(tx, config, kBatchRows)) removed += batch;
-    return removed;  // rolled back
+    const long expired = count_expired_limits(tx, config);
+    tx.commit();
+    return expired;
   }
+  long removed = 0;
   for (;;) {
     Transaction tx(db);
     const int batch = purge_expired_limits(tx, config, kBatchRows);
@@ -131,7 +148,7 @@ int admin_purge(const Config& config, Connection& db, const std::vector<std::str
   // Grants before tokens: a grant refers to its token.
   const PurgeTarget targets[] = {
       {"sessions", "ended or idle more than purge.sessions_days ago", kCountSessions, kDeleteSessions,
-       &Config::purge_sessions_days, 2},
+       &Config::purge_sessions_days},
       {"recovery_grants", "expired more than purge.tokens_days ago", kCountGrants, kDeleteGrants,
        &Config::purge_tokens_days},
       {"recovery_tokens", "expired more than purge.tokens_days ago", kCountTokens, kDeleteTokens,
@@ -141,7 +158,7 @@ int admin_purge(const Config& config, Connection& db, const std::vector<std::str
       {"identity_requests", "set aside more than purge.tokens_days ago", kCountSetAside, kDeleteSetAside,
        &Config::purge_tokens_days},
       {"mail_outbox", "sent or failed more than purge.mail_days ago", kCountMails, kDeleteMails,
-       &Config::purge_mail_days, 3},
+       &Config::purge_mail_days},
       {"audit_events", "older than purge.audit_days", kCountAudit, kDeleteAudit, &Config::purge_audit_days},
   };
   std::string summary;
@@ -155,7 +172,7 @@ int admin_purge(const Config& config, Connection& db, const std::vector<std::str
     long removed = 0;
     if (dry_run) {
       sql::PreparedStatement& count = db.statement(target.count);
-      bind_age(count, config, target);
+      bind_age(count, target.count, config, target);
       Rows rows = query(count);
       rows->next();
       removed = rows->getInt64("n");
@@ -163,7 +180,7 @@ int admin_purge(const Config& config, Connection& db, const std::vector<std::str
       for (;;) {
         Transaction tx(db);
         sql::PreparedStatement& remove = tx.statement(target.remove);
-        bind_age(remove, config, target);
+        bind_age(remove, target.remove, config, target);
         const int batch = remove.executeUpdate();
         tx.commit();
         removed += batch;
@@ -180,7 +197,7 @@ int admin_purge(const Config& config, Connection& db, const std::vector<std::str
   summary += " rate_limits=" + std::to_string(limits);
   if (!dry_run) {
     Transaction tx(db);
-    audit_system(tx, AdminActionOutcome::Purge, std::nullopt, summary);
+    try_audit_system(tx, AdminActionOutcome::Purge, std::nullopt, summary);
     tx.commit();
   }
   return 0;

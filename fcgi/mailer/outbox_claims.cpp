@@ -120,7 +120,9 @@ bool record_sent(Connection& db, const ClaimedMail& mail, const std::string& cla
   update.setUInt64(1, mail.mail_id);
   update.setString(2, claimer);
   if (update.executeUpdate() != 1) return false;
-  audit_system(tx, MailSentOutcome::Ok, mail.member_id, audit_detail(mail));
+  // The mail is out: a refused row must not roll back the wipe and the
+  // status, or the body stays and the mail goes out again (D18, D11).
+  try_audit_system(tx, MailSentOutcome::Ok, mail.member_id, audit_detail(mail));
   tx.commit();
   return true;
 }
@@ -133,7 +135,7 @@ bool record_failed(Connection& db, const ClaimedMail& mail, const std::string& c
   update.setUInt64(2, mail.mail_id);
   update.setString(3, claimer);
   if (update.executeUpdate() != 1) return false;
-  audit_system(tx, outcome, mail.member_id, audit_detail(mail));
+  try_audit_system(tx, outcome, mail.member_id, audit_detail(mail));
   tx.commit();
   return true;
 }

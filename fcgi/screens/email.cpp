@@ -51,6 +51,16 @@ Visitor find_visitor(Transaction& tx, Context& ctx) {
   return {std::move(member), std::nullopt};
 }
 
+// The guard of every page for the logged-in member: the redirect a visitor
+// needs instead, or nothing for a member. A redirect commits first, since
+// finding the visitor may have ended an expired session, with its audit row
+// (R11, D8).
+std::optional<Response> redirect_elsewhere(Transaction& tx, const Visitor& visitor) {
+  if (!visitor.redirect) return std::nullopt;
+  tx.commit();
+  return visitor.redirect;
+}
+
 // error_count > 0: the title says 「エラー: 」 and a summary links to each
 // field (issue 15 items 3, 5).
 Response render_form(Context& ctx, ctemplate::TemplateDictionary& dict, const Member& member, int status = 200,
@@ -73,9 +83,9 @@ Response render_form(Context& ctx, ctemplate::TemplateDictionary& dict, const Me
 
 Response show_form(Context& ctx) {
   Transaction tx(ctx.db);
-  Visitor visitor = find_visitor(tx, ctx);
+  const Visitor visitor = find_visitor(tx, ctx);
+  if (std::optional<Response> elsewhere = redirect_elsewhere(tx, visitor)) return *elsewhere;
   tx.commit();
-  if (visitor.redirect) return *visitor.redirect;
   ctemplate::TemplateDictionary dict("email");
   return render_form(ctx, dict, *visitor.member);
 }
@@ -178,11 +188,8 @@ void queue_change(Context& ctx, Transaction& tx, const Member& member, const std
 
 Response submit(Context& ctx) {
   Transaction tx(ctx.db);
-  Visitor visitor = find_visitor(tx, ctx);
-  if (visitor.redirect) {
-    tx.commit();
-    return *visitor.redirect;
-  }
+  const Visitor visitor = find_visitor(tx, ctx);
+  if (std::optional<Response> elsewhere = redirect_elsewhere(tx, visitor)) return *elsewhere;
   const Member& member = *visitor.member;
   ctemplate::TemplateDictionary dict("email");
   const ChangeInput input = read_change_form(ctx.request, member, dict);
@@ -211,11 +218,8 @@ Response submit(Context& ctx) {
 // 確認メールを送信しました: what happens next, with the masked new address.
 Response show_sent(Context& ctx) {
   Transaction tx(ctx.db);
-  Visitor visitor = find_visitor(tx, ctx);
-  if (visitor.redirect) {
-    tx.commit();
-    return *visitor.redirect;
-  }
+  const Visitor visitor = find_visitor(tx, ctx);
+  if (std::optional<Response> elsewhere = redirect_elsewhere(tx, visitor)) return *elsewhere;
   const std::optional<PendingChange> pending = find_pending_change(tx, visitor.member->member_id);
   tx.commit();
   if (!pending) return Response::see_other("/email");

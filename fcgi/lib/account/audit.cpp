@@ -204,4 +204,11 @@ void audit_system(Transaction& tx, AuditEvent event, std::string_view outcome,
   write_row(tx, event, outcome, member_id, {}, {}, {}, detail);
 }
 
+// No request: the row's ip, user agent and request id are NULL, as audit_system's.
+AuditWrite try_audit_system(Transaction& tx, AuditEvent event, std::string_view outcome,
+                            std::optional<std::uint64_t> member_id, std::string_view detail) {
+  static const Request kNoRequest;
+  return try_audit(tx, event, outcome, member_id, kNoRequest, detail);
+}
+
 }  // namespace kosmo

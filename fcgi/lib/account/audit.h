@@ -122,4 +122,16 @@ void audit_system(Transaction& tx, Outcome outcome, std::optional<std::uint64_t>
   audit_system(tx, audit_event_of(outcome), to_string(outcome), member_id, detail);
 }
 
+// try_audit for events without a request, kosmo-mailer's and kosmo-admin's:
+// their rows describe what has happened already (a mail handed to the relay,
+// an operator's command), so a refused row must not undo it (D18): a sent
+// mail rolled back would keep its body and go out again.
+AuditWrite try_audit_system(Transaction& tx, AuditEvent event, std::string_view outcome,
+                            std::optional<std::uint64_t> member_id, std::string_view detail = {});
+template <AuditOutcome Outcome>
+AuditWrite try_audit_system(Transaction& tx, Outcome outcome, std::optional<std::uint64_t> member_id,
+                            std::string_view detail = {}) {
+  return try_audit_system(tx, audit_event_of(outcome), to_string(outcome), member_id, detail);
+}
+
 }  // namespace kosmo

@@ -1,7 +1,10 @@
 #include "members.h"
 
+#include <algorithm>
 #include <stdexcept>
 #include <string_view>
+
+#include "json_rows.h"
 
 namespace kosmo {
 namespace {
@@ -19,17 +22,32 @@ const SqlStatement kFindByLoginId{"members.find_by_login_id",
                                   "SELECT " KOSMO_MEMBER_COLUMNS "FROM members WHERE login_id = ?"};
 const SqlStatement kFindById{"members.find_by_id",
                              "SELECT " KOSMO_MEMBER_COLUMNS "FROM members WHERE member_id = ?"};
-// Uses idx_members_card; at most a family's worth of rows.
-const SqlStatement kFindByCard{"members.find_by_card",
-                               "SELECT " KOSMO_MEMBER_COLUMNS
-                               "FROM members WHERE card_symbol = ? AND card_number = ? AND birth_date = ? "
-                               "ORDER BY member_id LIMIT 20"};
+// The candidates of a whole batch of identity checks in one statement
+// (issue 16): each typed card and birth date is a row of the JSON parameter
+// (json_rows.h; the card fields as hex, since members type them in any
+// script), joined to members through idx_members_card.
+const SqlStatement kFindByCards{
+    "members.find_by_cards",
+    "SELECT typed.position, " KOSMO_MEMBER_COLUMNS
+    "FROM JSON_TABLE(?, '$[*]' COLUMNS (position FOR ORDINALITY, "
+    "card_symbol_hex VARCHAR(512) CHARACTER SET ascii PATH '$[0]', "
+    "card_number_hex VARCHAR(512) CHARACTER SET ascii PATH '$[1]', typed_birth_date DATE PATH '$[2]')) AS typed "
+    "JOIN members ON members.card_symbol = CONVERT(UNHEX(typed.card_symbol_hex) USING utf8mb4) "
+    "AND members.card_number = CONVERT(UNHEX(typed.card_number_hex) USING utf8mb4) "
+    "AND members.birth_date = typed.typed_birth_date"};
 // A write, not SELECT ... FOR UPDATE: on Galera a row lock holds on one node
 // only, while a changed row is certified cluster-wide, so two recovery writes
 // for one member on two nodes conflict at COMMIT (1213) and the loser is rerun
 // after the winner, superseding its token (R8).
 const SqlStatement kLockMember{"members.lock",
                                "UPDATE members SET updated_at = UTC_TIMESTAMP(6) WHERE member_id = ?"};
+// lock_members: the same write for a batch's members (json_rows.h), in
+// member_id order, so two batches that share members lock them in the same
+// order and never deadlock on each other.
+const SqlStatement kLockMembers{
+    "members.lock_batch",
+    "UPDATE members JOIN JSON_TABLE(?, '$[*]' COLUMNS (member_id BIGINT UNSIGNED PATH '$[0]')) AS batch "
+    "ON members.member_id = batch.member_id SET members.updated_at = UTC_TIMESTAMP(6)"};
 const SqlStatement kRecordLogin{
     "members.record_login",
     "UPDATE members SET previous_login_at = last_login_at, last_login_at = UTC_TIMESTAMP(6), "
@@ -168,21 +186,41 @@ std::optional<Member> find_member_by_id(Transaction& tx, std::uint64_t member_id
   return read_member(st);
 }
 
-std::vector<Member> find_members_by_card(Transaction& tx, const std::string& card_symbol,
-                                         const std::string& card_number, const std::string& birth_date) {
-  sql::PreparedStatement& st = tx.statement(kFindByCard);
-  st.setString(1, card_symbol);
-  st.setString(2, card_number);
-  st.setString(3, birth_date);
+std::vector<std::vector<Member>> find_members_by_cards(Transaction& tx, const std::vector<CardLookup>& lookups) {
+  std::vector<std::vector<Member>> candidates(lookups.size());
+  if (lookups.empty()) return candidates;
+  JsonRows typed;
+  for (const CardLookup& lookup : lookups)
+    typed.row().hex(lookup.card_symbol).hex(lookup.card_number).word(lookup.birth_date);
+  sql::PreparedStatement& st = tx.statement(kFindByCards);
+  st.setString(1, typed.json());
   Rows rows = query(st);
-  std::vector<Member> members;
-  while (rows->next()) members.push_back(member_from_row(*rows));
-  return members;
+  while (rows->next()) {
+    const std::size_t position = rows->getUInt64("position");
+    if (position >= 1 && position <= lookups.size()) candidates[position - 1].push_back(member_from_row(*rows));
+  }
+  // In member_id order, as the single lookup gave them: no ORDER BY, which
+  // would sort the joined rows through a temporary table.
+  for (std::vector<Member>& members : candidates)
+    std::sort(members.begin(), members.end(),
+              [](const Member& a, const Member& b) { return a.member_id < b.member_id; });
+  return candidates;
 }
 
 void lock_member(Transaction& tx, std::uint64_t member_id) {
   sql::PreparedStatement& st = tx.statement(kLockMember);
   st.setUInt64(1, member_id);
+  st.executeUpdate();
+}
+
+void lock_members(Transaction& tx, std::vector<std::uint64_t> member_ids) {
+  std::sort(member_ids.begin(), member_ids.end());
+  member_ids.erase(std::unique(member_ids.begin(), member_ids.end()), member_ids.end());
+  if (member_ids.empty()) return;
+  JsonRows batch;
+  for (const std::uint64_t member_id : member_ids) batch.row().unsigned_integer(member_id);
+  sql::PreparedStatement& st = tx.statement(kLockMembers);
+  st.setString(1, batch.json());
   st.executeUpdate();
 }
 

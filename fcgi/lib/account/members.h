@@ -31,16 +31,26 @@ struct Member {
 std::optional<Member> find_member_by_login_id(Transaction& tx, const std::string& login_id);
 std::optional<Member> find_member_by_id(Transaction& tx, std::uint64_t member_id);
 
-// R1 (エ): the members whose normalised card fields and birth date are these
-// (family members share a card symbol and number; twins share the birth date
-// too). Only candidates: the caller compares the address in C++ (D10).
-std::vector<Member> find_members_by_card(Transaction& tx, const std::string& card_symbol,
-                                         const std::string& card_number, const std::string& birth_date);
+// R1 (エ): for each typed card and birth date, the members whose normalised
+// card fields and birth date are these (family members share a card symbol
+// and number; twins share the birth date too). Only candidates: the caller
+// compares the address in C++ (D10). One statement for the whole batch;
+// the answer has one list per lookup, in the same order.
+struct CardLookup {
+  std::string card_symbol;  // normalize_card_field
+  std::string card_number;
+  std::string birth_date;   // YYYY-MM-DD
+};
+std::vector<std::vector<Member>> find_members_by_cards(Transaction& tx, const std::vector<CardLookup>& lookups);
 
 // Locks the member's row until the transaction ends, so two recovery writes
 // for one member (two identity checks, R8) run one after the other; it writes
 // the row (updated_at), so on Galera two nodes conflict at COMMIT instead.
 void lock_member(Transaction& tx, std::uint64_t member_id);
+
+// lock_member for several members in one statement (a batch of identity
+// checks), in member_id order whatever the order given.
+void lock_members(Transaction& tx, std::vector<std::uint64_t> member_ids);
 
 // A login: the old last_login_at becomes previous_login_at (shown on マイページ).
 void record_login(Transaction& tx, std::uint64_t member_id);

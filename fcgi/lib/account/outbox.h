@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "config.h"
 #include "db.h"
@@ -33,6 +34,23 @@ std::string mail_template_name(MailKind kind);
 // row id, and a SELECT LAST_INSERT_ID() would cost a round trip; bench/README.md).
 void enqueue_mail(Transaction& tx, const Config& config, MailKind kind, std::uint64_t member_id,
                            const std::string& to_address, ctemplate::TemplateDictionary& dict);
+
+// A mail rendered for the outbox, not yet written: what a batch collects
+// for enqueue_mails.
+struct OutboxMail {
+  MailKind kind = MailKind::IdNotice;
+  std::uint64_t member_id = 0;
+  std::string to_address;
+  std::string subject;
+  std::string body;
+  std::string message_id;
+};
+// Renders the mail of `kind` for a member whose display name the caller has
+// read already (the addressee, 「山田 太郎 様」): no statement.
+OutboxMail render_mail(const Config& config, MailKind kind, std::uint64_t member_id, const std::string& to_address,
+                       const std::optional<std::string>& display_name, ctemplate::TemplateDictionary& dict);
+// Writes a batch's rendered mails in one INSERT (issue 16).
+void enqueue_mails(Transaction& tx, const std::vector<OutboxMail>& mails);
 
 // The queue as the metrics page shows it: mails waiting (queued or being
 // sent) and the age of the oldest one, from the database clock.

@@ -4,8 +4,11 @@
 #include <netinet/in.h>
 
 #include <algorithm>
+#include <map>
+#include <utility>
 
 #include "crypto.h"
+#include "json_rows.h"
 
 namespace kosmo {
 namespace {
@@ -21,19 +24,32 @@ const SqlStatement kCountEvents{
     "limits.count_events",
     "SELECT COUNT(*) AS hits FROM (SELECT 1 FROM rate_limit_events WHERE scope = ? AND subject_hash = ? "
     "AND occurred_at > UTC_TIMESTAMP(6) - INTERVAL ? SECOND LIMIT ?) AS recent"};
-// 本人確認 counts against two subjects at once (the address and the card):
-// one statement records both events and one reads both counts, two round
-// trips instead of four for every identity POST.
-const SqlStatement kRecordTwoEvents{
-    "limits.record_two_events",
+// 本人確認 counts a whole batch of checks at once (issue 16): one INSERT
+// records every attempt's two events (the address and the card) and one
+// SELECT reads every subject's count in the window, two round trips for a
+// batch of 20 instead of forty. The rows come as one JSON parameter
+// (json_rows.h).
+const SqlStatement kRecordEventBatch{
+    "limits.record_event_batch",
     "INSERT INTO rate_limit_events (scope, subject_hash, occurred_at) "
-    "VALUES (?, ?, UTC_TIMESTAMP(6)), (?, ?, UTC_TIMESTAMP(6))"};
-const SqlStatement kCountTwoSubjects{
-    "limits.count_two_subjects",
-    "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM rate_limit_events WHERE scope = ? AND subject_hash = ? "
-    "AND occurred_at > UTC_TIMESTAMP(6) - INTERVAL ? SECOND LIMIT ?) AS first_recent) AS first_hits, "
-    "(SELECT COUNT(*) FROM (SELECT 1 FROM rate_limit_events WHERE scope = ? AND subject_hash = ? "
-    "AND occurred_at > UTC_TIMESTAMP(6) - INTERVAL ? SECOND LIMIT ?) AS second_recent) AS second_hits"};
+    "SELECT batch.scope, UNHEX(batch.subject_hex), UTC_TIMESTAMP(6) "
+    "FROM JSON_TABLE(?, '$[*]' COLUMNS (scope VARCHAR(32) CHARACTER SET ascii PATH '$[0]', "
+    "subject_hex VARCHAR(64) CHARACTER SET ascii PATH '$[1]')) AS batch"};
+// Each subject's events in its window before this batch, counted up to a cap
+// (one placeholder: the largest limit + 1), as kCountEvents does: the first
+// subquery reads at most `cap` index entries, newest first, and only when it
+// finds fewer is the window counted, which then holds fewer than `cap`.
+const SqlStatement kCountSubjectBatch{
+    "limits.count_subject_batch",
+    "SELECT batch.position, IF((SELECT 1 FROM rate_limit_events AS e WHERE e.scope = batch.scope "
+    "AND e.subject_hash = UNHEX(batch.subject_hex) "
+    "AND e.occurred_at > UTC_TIMESTAMP(6) - INTERVAL batch.window_seconds SECOND "
+    "ORDER BY e.occurred_at DESC LIMIT 1 OFFSET ?) IS NULL, "
+    "(SELECT COUNT(*) FROM rate_limit_events AS e WHERE e.scope = batch.scope "
+    "AND e.subject_hash = UNHEX(batch.subject_hex) "
+    "AND e.occurred_at > UTC_TIMESTAMP(6) - INTERVAL batch.window_seconds SECOND), ?) AS hits "
+    "FROM JSON_TABLE(?, '$[*]' COLUMNS (position FOR ORDINALITY, scope VARCHAR(32) CHARACTER SET ascii PATH '$[0]', "
+    "subject_hex VARCHAR(64) CHARACTER SET ascii PATH '$[1]', window_seconds INT PATH '$[2]')) AS batch"};
 // In how many seconds the oldest event in the window leaves it (the index
 // gives the first row at once).
 const SqlStatement kOldestEvent{
@@ -202,40 +218,72 @@ int login_lockout_seconds(const AbuseLimits& limits, int failures) {
   return static_cast<int>(std::min<long long>(wait, limits.login_lockout_max_seconds));
 }
 
-bool identity_attempt_allowed(Transaction& tx, const Config& config, std::string_view client_ip,
-                              std::string_view card_symbol, std::string_view card_number) {
+std::vector<bool> identity_attempts_allowed(Transaction& tx, const Config& config,
+                                            const std::vector<IdentityAttempt>& attempts) {
   const AbuseLimits& limits = config.limits;
-  struct Counted {
-    std::string scope, hash;
-    const WindowLimit& limit;
+  const std::string ip_scope(to_string(LimitScope::IdentityIp));
+  const std::string card_scope(to_string(LimitScope::IdentityCard));
+
+  // Every attempt's two subjects, and each distinct subject once.
+  struct Subject {
+    const std::string* scope;
+    const WindowLimit* limit;
+    std::string hash;
+    int hits = 0;  // in the window: first those before the batch, then each attempt's own
   };
-  const Counted subjects[] = {
-      {std::string(to_string(LimitScope::IdentityIp)),
-       limit_subject_hash(config, LimitScope::IdentityIp, client_ip), limits.identity_per_ip},
-      {std::string(to_string(LimitScope::IdentityCard)),
-       limit_subject_hash(config, LimitScope::IdentityCard, card_subject(card_symbol, card_number)),
-       limits.identity_per_card}};
+  std::vector<Subject> subjects;
+  std::map<std::pair<const std::string*, std::string>, std::size_t> index_of;
+  auto subject_of = [&](const std::string& scope, const WindowLimit& limit, LimitScope kind, std::string_view raw) {
+    std::string hash = limit_subject_hash(config, kind, raw);
+    const auto [at, added] = index_of.try_emplace({&scope, hash}, subjects.size());
+    if (added) subjects.push_back({&scope, &limit, std::move(hash)});
+    return at->second;
+  };
+  std::vector<std::pair<std::size_t, std::size_t>> subjects_of_attempt;
+  subjects_of_attempt.reserve(attempts.size());
+  for (const IdentityAttempt& attempt : attempts)
+    subjects_of_attempt.emplace_back(
+        subject_of(ip_scope, limits.identity_per_ip, LimitScope::IdentityIp, attempt.client_ip),
+        subject_of(card_scope, limits.identity_per_card, LimitScope::IdentityCard,
+                   card_subject(attempt.card_symbol, attempt.card_number)));
+  if (subjects.empty()) return {};
 
-  sql::PreparedStatement& insert = tx.statement(kRecordTwoEvents);
-  int column = 1;
-  for (const Counted& subject : subjects) {
-    insert.setString(column++, subject.scope);
-    insert.setString(column++, subject.hash);
-  }
-  insert.executeUpdate();
-
-  // The counts include the two events just recorded (same transaction).
-  sql::PreparedStatement& count = tx.statement(kCountTwoSubjects);
-  column = 1;
-  for (const Counted& subject : subjects) {
-    count.setString(column++, subject.scope);
-    count.setString(column++, subject.hash);
-    count.setInt(column++, subject.limit.window_seconds);
-    count.setInt(column++, subject.limit.max + 1);
-  }
+  // What the window held before this batch (capped), read before the batch's
+  // own events go in, so that the batch's order decides among its attempts.
+  const int cap = std::max(limits.identity_per_ip.max, limits.identity_per_card.max) + 1;
+  JsonRows counted;
+  for (const Subject& subject : subjects)
+    counted.row().word(*subject.scope).hex(subject.hash).integer(subject.limit->window_seconds);
+  sql::PreparedStatement& count = tx.statement(kCountSubjectBatch);
+  count.setInt(1, cap - 1);
+  count.setInt(2, cap);
+  count.setString(3, counted.json());
   Rows rows = query(count);
-  if (!rows->next()) return false;
-  return rows->getInt("first_hits") <= subjects[0].limit.max && rows->getInt("second_hits") <= subjects[1].limit.max;
+  while (rows->next()) {
+    const std::size_t position = rows->getUInt64("position");
+    if (position >= 1 && position <= subjects.size()) subjects[position - 1].hits = rows->getInt("hits");
+  }
+  rows.reset();
+
+  // Each attempt counts, allowed or not, in the batch's order: the n-th
+  // attempt of an address sees the n - 1 before it, as one check at a time
+  // would (D7).
+  std::vector<bool> allowed;
+  allowed.reserve(attempts.size());
+  JsonRows events;
+  for (const auto& [ip, card] : subjects_of_attempt) {
+    Subject& by_ip = subjects[ip];
+    Subject& by_card = subjects[card];
+    ++by_ip.hits;
+    ++by_card.hits;
+    allowed.push_back(by_ip.hits <= by_ip.limit->max && by_card.hits <= by_card.limit->max);
+    events.row().word(*by_ip.scope).hex(by_ip.hash);
+    events.row().word(*by_card.scope).hex(by_card.hash);
+  }
+  sql::PreparedStatement& record = tx.statement(kRecordEventBatch);
+  record.setString(1, events.json());
+  record.executeUpdate();
+  return allowed;
 }
 
 std::optional<LoginLock> find_login_lock(Transaction& tx, const Config& config, std::string_view client_ip,

@@ -25,6 +25,7 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "config.h"
 #include "db.h"
@@ -52,15 +53,24 @@ std::string card_subject(std::string_view card_symbol, std::string_view card_num
 // max_failures, then lockout, doubling per further failure, at most lockout_max.
 int login_lockout_seconds(const AbuseLimits& limits, int failures);
 
-// D7, for 本人確認 (forgot_id): counts one attempt against the client
-// address and against the card, always both, and says whether both are
-// still within their limits. kosmo-forgot-id calls it in the check after the
-// answer (D1: the answer's time must not depend on a subject's history), for
-// every well-formed submission, before looking for the member; over the
-// limit it looks nothing up and sends nothing, and the member already has the
-// usual answer. `card_symbol`/`card_number` as normalised by normalize_card_field.
-bool identity_attempt_allowed(Transaction& tx, const Config& config, std::string_view client_ip,
-                              std::string_view card_symbol, std::string_view card_number);
+// One 本人確認 attempt: where it came from and the card it named
+// (normalised by normalize_card_field).
+struct IdentityAttempt {
+  std::string_view client_ip;
+  std::string_view card_symbol;
+  std::string_view card_number;
+};
+
+// D7, for 本人確認 (forgot_id): counts each attempt of a batch against its
+// client address and its card, always both, and says for each, in the
+// batch's order, whether both were still within their limits (the n-th
+// attempt of an address counts the n - 1 before it). kosmo-forgot-id calls
+// it in the check after the answer (D1: the answer's time must not depend on
+// a subject's history), for every well-formed submission, before looking
+// for the member; over the limit it looks nothing up and sends nothing, and
+// the member already has the usual answer. Two statements for the batch.
+std::vector<bool> identity_attempts_allowed(Transaction& tx, const Config& config,
+                                            const std::vector<IdentityAttempt>& attempts);
 
 // Why a login is refused before its password is looked at.
 struct LoginLock {

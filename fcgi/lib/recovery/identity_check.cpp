@@ -3,6 +3,7 @@
 #include <ctemplate/template.h>
 
 #include <optional>
+#include <string>
 
 #include "audit.h"
 #include "duration.h"
@@ -14,47 +15,85 @@
 namespace kosmo {
 namespace {
 
-// D7 first: the attempt counts against the client address and the card
+// D7 first: every attempt counts against its client address and its card
 // (rate_limits), matched or not; over a limit nothing is looked up and
-// nothing is sent. R1 then decides who gets the mail.
-IdentityMatch match_queued_identity(Transaction& tx, const Config& config, const QueuedIdentity& queued) {
-  const IdentityInput& input = queued.input;
-  if (!identity_attempt_allowed(tx, config, queued.origin.remote_addr, input.card_symbol, input.card_number))
-    return {IdentityOutcome::Limited, std::nullopt, "limit"};
-  return match_identity(find_members_by_card(tx, input.card_symbol, input.card_number, input.birth_date),
-                        input.email);  // R1
+// nothing is sent. R1 then decides, among the candidates of the allowed
+// ones, who gets the mail.
+std::vector<IdentityMatch> match_queued_identities(Transaction& tx, const Config& config,
+                                                   const std::vector<QueuedIdentity>& batch) {
+  std::vector<IdentityAttempt> attempts;
+  attempts.reserve(batch.size());
+  for (const QueuedIdentity& queued : batch)
+    attempts.push_back({queued.origin.remote_addr, queued.input.card_symbol, queued.input.card_number});
+  const std::vector<bool> allowed = identity_attempts_allowed(tx, config, attempts);
+
+  std::vector<CardLookup> lookups;
+  for (std::size_t i = 0; i < batch.size(); ++i)
+    if (allowed[i]) lookups.push_back({batch[i].input.card_symbol, batch[i].input.card_number, batch[i].input.birth_date});
+  const std::vector<std::vector<Member>> candidates = find_members_by_cards(tx, lookups);
+
+  std::vector<IdentityMatch> matches;
+  matches.reserve(batch.size());
+  std::size_t next_lookup = 0;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (!allowed[i]) matches.push_back({IdentityOutcome::Limited, std::nullopt, "limit"});
+    else matches.push_back(match_identity(candidates[next_lookup++], batch[i].input.email));  // R1
+  }
+  return matches;
+}
+
+// ログインID再通知のお知らせ with the member's new URL (D11).
+OutboxMail id_notice_mail(const Config& config, const Member& member, const IssuedToken& token,
+                          const std::string& deadline) {
+  ctemplate::TemplateDictionary mail("id_notice");
+  mail.SetValue("TOKEN", token.url_value);  // in a URL built from public_base_url, never Host (D13)
+  set_duration(mail, "TOKEN_TTL", config.token_ttl);
+  // The deadline as a time of day beside the duration, and what to do on
+  // the page the URL opens (issue 15 item 7).
+  mail.SetValue("TOKEN_DEADLINE", deadline);
+  switch (config.link_confirm) {
+    case LinkConfirm::Button: mail.ShowSection("PRESS_BUTTON"); break;
+    case LinkConfirm::BirthDate: mail.ShowSection("ASK_BIRTH_DATE"); break;
+    case LinkConfirm::Off: mail.ShowSection("OPEN_ONLY"); break;
+  }
+  // The stored address, never the typed one (D10, CVE-2019-19844).
+  return render_mail(config, MailKind::IdNotice, member.member_id, *member.email, member.display_name, mail);
 }
 
 }  // namespace
 
-// For an eligible member older URLs are superseded (R8), a new token is
+// For each eligible member older URLs are superseded (R8), a new token is
 // issued and ログインID再通知のお知らせ is queued for kosmo-mailer (D11).
-IdentityOutcome check_identity(Transaction& tx, const Config& config, const QueuedIdentity& queued,
-                               std::vector<AuditRow>& audit_rows) {
-  const IdentityMatch match = match_queued_identity(tx, config, queued);
-  if (match.outcome == IdentityOutcome::Matched) {
-    const IssuedToken token = issue_id_notice_token(tx, match.member->member_id, config.token_ttl);
-    ctemplate::TemplateDictionary mail("id_notice");
-    mail.SetValue("TOKEN", token.url_value);  // in a URL built from public_base_url, never Host (D13)
-    set_duration(mail, "TOKEN_TTL", config.token_ttl);
-    // The deadline as a time of day beside the duration, and what to do on
-    // the page the URL opens (issue 15 item 7).
-    mail.SetValue("TOKEN_DEADLINE", database_deadline_jst(tx, config.token_ttl));
-    switch (config.link_confirm) {
-      case LinkConfirm::Button: mail.ShowSection("PRESS_BUTTON"); break;
-      case LinkConfirm::BirthDate: mail.ShowSection("ASK_BIRTH_DATE"); break;
-      case LinkConfirm::Off: mail.ShowSection("OPEN_ONLY"); break;
-    }
-    // The stored address, never the typed one (D10, CVE-2019-19844).
-    enqueue_mail(tx, config, MailKind::IdNotice, match.member->member_id, *match.member->email, mail);
+// Every step is one statement for the whole batch.
+void check_identities(Transaction& tx, const Config& config, const std::vector<QueuedIdentity>& batch,
+                      std::vector<AuditRow>& audit_rows) {
+  if (batch.empty()) return;
+  const std::vector<IdentityMatch> matches = match_queued_identities(tx, config, batch);
+
+  std::vector<std::uint64_t> matched_members;
+  for (const IdentityMatch& match : matches)
+    if (match.outcome == IdentityOutcome::Matched) matched_members.push_back(match.member->member_id);
+  if (!matched_members.empty()) {
+    const std::vector<IssuedToken> tokens = issue_id_notice_tokens(tx, matched_members, config.token_ttl);
+    const std::string deadline = database_deadline_jst(tx, config.token_ttl);
+    std::vector<OutboxMail> mails;
+    mails.reserve(tokens.size());
+    std::size_t next_token = 0;
+    for (const IdentityMatch& match : matches)
+      if (match.outcome == IdentityOutcome::Matched)
+        mails.push_back(id_notice_mail(config, *match.member, tokens[next_token++], deadline));
+    enqueue_mails(tx, mails);
   }
-  // The audit row is written with the batch's others (try_audit_rows): a
-  // refused one must not undo the D7 counts, the token and the mail, nor
+
+  // The audit rows are written with the batch's others (try_audit_rows): a
+  // refused one must not undo the D7 counts, the tokens and the mails, nor
   // make the row a fault (D18).
-  audit_rows.push_back({audit_event_of(match.outcome), to_string(match.outcome),
-                        match.member ? std::optional(match.member->member_id) : std::nullopt, &queued.origin,
-                        match.detail});
-  return match.outcome;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    const IdentityMatch& match = matches[i];
+    audit_rows.push_back({audit_event_of(match.outcome), to_string(match.outcome),
+                          match.member ? std::optional(match.member->member_id) : std::nullopt, &batch[i].origin,
+                          match.detail});
+  }
 }
 
 }  // namespace kosmo

@@ -45,7 +45,7 @@ void check_batch(BackgroundWork& work, int limit, std::vector<QueuedIdentity>& t
   take_queued_identities(tx, limit, taken);
   std::vector<AuditRow> audit_rows;
   audit_rows.reserve(taken.size());
-  for (const QueuedIdentity& queued : taken) check_identity(tx, work.config, queued, audit_rows);
+  check_identities(tx, work.config, taken, audit_rows);
   try_audit_rows(tx, audit_rows);  // the batch's audit rows in one or two INSERTs (issue 16)
   tx.commit();
 }

@@ -10,7 +10,7 @@ namespace kosmo {
 
 // As many as a program's default workers, so in a wave the checks get about
 // the CPU the answers get (bench/README.md: one thread fell far behind).
-inline constexpr int kIdentityCheckThreads = 4;
+inline constexpr int kIdentityCheckThreads = 1;
 
 // ScreenSpec::background of kosmo-forgot-id: returns when the program stops.
 void check_queued_identities(BackgroundWork& work);

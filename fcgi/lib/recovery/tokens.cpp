@@ -1,22 +1,34 @@
 #include "tokens.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "crypto.h"
+#include "json_rows.h"
 #include "members.h"
 #include "random_token.h"
 
 namespace kosmo {
 namespace {
 
+// A batch's members' open URLs end in one statement, and the batch's new
+// tokens go in with one (json_rows.h; issue 16).
 const SqlStatement kSupersedeOpenTokens{
-    "recovery_tokens.supersede_open",
-    "UPDATE recovery_tokens SET superseded_at = UTC_TIMESTAMP(6) "
-    "WHERE member_id = ? AND consumed_at IS NULL AND superseded_at IS NULL"};
-const SqlStatement kInsertToken{
-    "recovery_tokens.insert",
-    "INSERT INTO recovery_tokens (token_hash, member_id, created_at, expires_at, failed_confirmations) "
-    "VALUES (?, ?, UTC_TIMESTAMP(6), DATE_ADD(UTC_TIMESTAMP(6), INTERVAL ? SECOND), 0)"};
+    "recovery_tokens.supersede_open_batch",
+    "UPDATE recovery_tokens JOIN JSON_TABLE(?, '$[*]' COLUMNS (member_id BIGINT UNSIGNED PATH '$[0]')) AS batch "
+    "ON recovery_tokens.member_id = batch.member_id SET recovery_tokens.superseded_at = UTC_TIMESTAMP(6) "
+    "WHERE recovery_tokens.consumed_at IS NULL AND recovery_tokens.superseded_at IS NULL"};
+// A token is born superseded when a later one of the same batch is its
+// member's too: only the newest URL opens (R8), as when the two checks ran
+// one after the other.
+const SqlStatement kInsertTokens{
+    "recovery_tokens.insert_batch",
+    "INSERT INTO recovery_tokens (token_hash, member_id, created_at, expires_at, superseded_at, "
+    "failed_confirmations) "
+    "SELECT UNHEX(batch.token_hash_hex), batch.member_id, UTC_TIMESTAMP(6), "
+    "DATE_ADD(UTC_TIMESTAMP(6), INTERVAL ? SECOND), IF(batch.superseded = 1, UTC_TIMESTAMP(6), NULL), 0 "
+    "FROM JSON_TABLE(?, '$[*]' COLUMNS (token_hash_hex VARCHAR(64) CHARACTER SET ascii "
+    "PATH '$[0]', member_id BIGINT UNSIGNED PATH '$[1]', superseded INT PATH '$[2]')) AS batch"};
 // The token POST in one round trip before its COMMIT (issue 16; it was five).
 // The procedure's body is in sql/008_token_redeem.sql: one conditional
 // UPDATE decides the race between two tabs, or a scanner and the member, so
@@ -100,24 +112,34 @@ std::string_view to_string(Redemption redemption) {
 std::ostream& operator<<(std::ostream& out, Redemption redemption) { return out << to_string(redemption); }
 AuditEvent audit_event_of(Redemption) { return AuditEvent::TokenRedeem; }
 
-IssuedToken issue_id_notice_token(Transaction& tx, std::uint64_t member_id, int ttl_seconds) {
-  // Two identity checks of one member at once queue here, so the later one
-  // sees and supersedes the earlier one's token (R8).
-  lock_member(tx, member_id);
+std::vector<IssuedToken> issue_id_notice_tokens(Transaction& tx, const std::vector<std::uint64_t>& member_ids,
+                                                int ttl_seconds) {
+  std::vector<IssuedToken> tokens(member_ids.size());
+  if (member_ids.empty()) return tokens;
+  // Two checks of one member at once (two batches, or two web nodes) queue
+  // here, so the later one sees and supersedes the earlier one's token (R8).
+  lock_members(tx, member_ids);
 
+  JsonRows members;
+  for (const std::uint64_t member_id : member_ids) members.row().unsigned_integer(member_id);
   sql::PreparedStatement& supersede = tx.statement(kSupersedeOpenTokens);
-  supersede.setUInt64(1, member_id);
+  supersede.setString(1, members.json());
   supersede.executeUpdate();
 
-  IssuedToken token;
-  const std::string raw = random_bytes(kRandomTokenBytes);  // OpenSSL RAND_bytes (D4)
-  token.url_value = base64url_encode(raw);
-  sql::PreparedStatement& insert = tx.statement(kInsertToken);
-  insert.setString(1, sha256(raw));
-  insert.setUInt64(2, member_id);
-  insert.setInt(3, ttl_seconds);
+  JsonRows issued;
+  for (std::size_t i = 0; i < member_ids.size(); ++i) {
+    const std::string raw = random_bytes(kRandomTokenBytes);  // OpenSSL RAND_bytes (D4)
+    tokens[i].url_value = base64url_encode(raw);
+    const bool later_one_of_same_member =
+        std::find(member_ids.begin() + static_cast<std::ptrdiff_t>(i) + 1, member_ids.end(), member_ids[i]) !=
+        member_ids.end();
+    issued.row().hex(sha256(raw)).unsigned_integer(member_ids[i]).integer(later_one_of_same_member ? 1 : 0);
+  }
+  sql::PreparedStatement& insert = tx.statement(kInsertTokens);
+  insert.setInt(1, ttl_seconds);
+  insert.setString(2, issued.json());
   insert.executeUpdate();
-  return token;
+  return tokens;
 }
 
 TokenState look_up_token(Transaction& tx, std::string_view url_value, int max_failures) {

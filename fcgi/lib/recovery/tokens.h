@@ -10,6 +10,7 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "audit.h"
 #include "db.h"
@@ -22,11 +23,15 @@ struct IssuedToken {
   std::string url_value;  // a random token (random_token.h), 43 characters: goes into the mail and nowhere else (D12)
 };
 
-// Locks the member's row, marks every open token of the member superseded
-// (R8) and stores a new one valid for ttl_seconds from the database clock
-// (R6). Called by the identity check after the answer, for a matched member
-// only: what it costs can no longer show in the answer (D1).
-IssuedToken issue_id_notice_token(Transaction& tx, std::uint64_t member_id, int ttl_seconds);
+// For each member of a batch of identity checks, in order: locks the
+// members' rows, marks every open token of theirs superseded (R8) and stores
+// a new one valid for ttl_seconds from the database clock (R6). A member
+// named twice gets two tokens, the earlier born superseded (R8). Three
+// statements whatever the batch's size. Called by the identity check after
+// the answer, for matched members only: what it costs can no longer show in
+// the answer (D1).
+std::vector<IssuedToken> issue_id_notice_tokens(Transaction& tx, const std::vector<std::uint64_t>& member_ids,
+                                                int ttl_seconds);
 
 // What a token stands for, in the order the invalid screen names causes (D3).
 enum class Redemption {
