@@ -12,6 +12,7 @@
 #include <optional>
 
 #include "admin_commands.h"
+#include "audit.h"
 #include "crypto.h"
 #include "rate_limits.h"
 #include "normalize.h"
@@ -132,7 +133,16 @@ struct Target {
 int reset(Connection& db, const Config& config, const std::vector<Target>& targets, std::string_view what) {
   int removed = 0;
   Transaction tx(db);
-  for (const Target& target : targets) removed += reset_limit(tx, config, target.scope, target.subject);
+  std::string scopes;
+  for (const Target& target : targets) {
+    removed += reset_limit(tx, config, target.scope, target.subject);
+    scopes += (scopes.empty() ? "" : ",") + std::string(to_string(target.scope));
+  }
+  // D7: every limit is audited, its reset too. The detail names the scopes
+  // and the rows removed, never the subject: a card number, a login ID or an
+  // address has no place in the audit trail's free text (D8).
+  try_audit_system(tx, AdminActionOutcome::LimitsReset, std::nullopt,
+                   "scopes=" + scopes + " removed=" + std::to_string(removed));
   tx.commit();
   std::cout << "limits reset for " << what << ": " << removed << " counter rows removed\n";
   return 0;

@@ -164,8 +164,12 @@ test('kosmo-admin limits reset clears a locked login ID and a blocked address', 
   assert.equal((await new ClientFrom(address).login(member)).status, 303);
 
   seedHits('identity_card', cardSubject('ABC12', '345'), 3);
+  const auditBefore = Number(sqlValue("SELECT COALESCE(MAX(audit_id), 0) FROM audit_events"));
   admin(['limits', 'reset', '--card', 'ＡＢＣ－１２', '３４５']);  // typed as members type it (D10)
   assert.equal(hitsOf('identity_card', cardSubject('ABC12', '345')), 0);
+  // D7, D8: the reset is audited with its scope and count, never the card.
+  const rows = sql(`SELECT event, outcome, detail FROM audit_events WHERE audit_id > ${auditBefore} AND outcome = 'limits_reset'`);
+  assert.deepEqual(rows.map((r) => r.join('|')), ['admin_action|limits_reset|scopes=identity_card removed=3']);
 });
 
 // ---- 本人確認 (forgot-ID) ----

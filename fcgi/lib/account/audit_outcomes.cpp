@@ -115,6 +115,7 @@ std::string_view to_string(AdminActionOutcome outcome) {
     case AdminActionOutcome::OutboxRetry: return "outbox_retry";
     case AdminActionOutcome::Purge: return "purge";
     case AdminActionOutcome::InitialPasswordIssued: return "initial_password_issued";
+    case AdminActionOutcome::LimitsReset: return "limits_reset";
   }
   return "unknown";
 }

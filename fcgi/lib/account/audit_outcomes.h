@@ -33,7 +33,7 @@ enum class EmailChangeRequestedOutcome { FirstAddress, ToRegisteredToo };
 enum class EmailChangeRefusedOutcome { WrongPassword, LoginIdLocked, OverLimit };
 // InitialPasswordIssued: member issue-initial gave the member a letter's
 // temporary password (D17); the row never holds the password.
-enum class AdminActionOutcome { MemberUnlocked, MemberDisabled, MemberEnabled, OutboxRetry, Purge, InitialPasswordIssued };
+enum class AdminActionOutcome { MemberUnlocked, MemberDisabled, MemberEnabled, OutboxRetry, Purge, InitialPasswordIssued, LimitsReset };
 // D15: a wrong birth date typed before a mail URL is consumed, while the URL
 // is still usable (a token_redeem row). Once wrong dates spend it, the row's
 // outcome is the token's state instead (Redemption::TooManyFailures, tokens.h).

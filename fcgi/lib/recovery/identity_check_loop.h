@@ -8,8 +8,10 @@
 
 namespace kosmo {
 
-// As many as a program's default workers, so in a wave the checks get about
-// the CPU the answers get (bench/README.md: one thread fell far behind).
+// One: a batch is checked set-based (identity_check.h), so one thread keeps
+// well ahead of four workers' answers (bench/README.md, issue 16), and two
+// threads of one process cannot deadlock on each other's queue rows. Several
+// web nodes still check side by side (SKIP LOCKED, then certification).
 inline constexpr int kIdentityCheckThreads = 1;
 
 // ScreenSpec::background of kosmo-forgot-id: returns when the program stops.
