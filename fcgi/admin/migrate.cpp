@@ -26,7 +26,9 @@ DESCRIPTION
     schema_migrations does not list yet, in order, and records each. Running
     it again applies nothing. Run it after every upgrade of the package,
     before restarting the programs; back the database up first. The account
-    needs CREATE, ALTER, INDEX, REFERENCES and DROP on the database.
+    needs CREATE, ALTER, INDEX, REFERENCES, DROP and CREATE ROUTINE on the
+    database; the programs' account needs EXECUTE (the token POST's
+    procedure, 008_token_redeem.sql).
 
 EXIT STATUS
     0 done; 64 usage; 65 a migration failed (the file and the error are
@@ -61,20 +63,32 @@ std::vector<Migration> find_migrations(const std::string& dir) {
   return found;
 }
 
-// Splits a migration file at the semicolons that end a line; "--" comment
-// lines are dropped. Our migrations keep to that shape (no procedures).
+// Splits a migration file into statements as the mariadb client does: at
+// the delimiter that ends a line, ';' unless a "DELIMITER //" line changed
+// it, so a procedure's body, whose statements end in ';', stays one
+// statement (sql/008_token_redeem.sql). "--" comment lines are dropped, and
+// a delimiter other than ';' is not sent (it is no SQL).
 std::vector<std::string> split_statements(const std::filesystem::path& path) {
   std::ifstream in(path);
   std::vector<std::string> statements;
+  std::string delimiter = ";";
   std::string current;
   std::string line;
   while (std::getline(in, line)) {
     const auto first = line.find_first_not_of(" \t");
     if (first == std::string::npos || line.compare(first, 2, "--") == 0) continue;
+    const auto last = line.find_last_not_of(" \t\r");
+    const std::string trimmed = line.substr(first, last - first + 1);
+    if (trimmed.size() > 10 && (trimmed.compare(0, 10, "DELIMITER ") == 0 || trimmed.compare(0, 10, "delimiter ") == 0)) {
+      delimiter = trimmed.substr(trimmed.find_first_not_of(' ', 10));
+      continue;
+    }
+    const bool ends = trimmed.size() >= delimiter.size() &&
+                      trimmed.compare(trimmed.size() - delimiter.size(), delimiter.size(), delimiter) == 0;
+    if (ends && delimiter != ";") line = line.substr(0, line.rfind(delimiter));
     current += line;
     current += '\n';
-    const auto last = line.find_last_not_of(" \t\r");
-    if (line[last] == ';') {
+    if (ends) {
       statements.push_back(current);
       current.clear();
     }

@@ -88,16 +88,16 @@ Response show_confirm(Context& ctx, std::string_view token, std::optional<BirthD
 }
 
 // Consumes the token (R7, D4); on success the browser gets the grant and the
-// token-free URL. Always commits: the audit row is written for every outcome.
+// token-free URL. Always commits: the audit row is written for every outcome
+// (D8). One statement and the COMMIT (issue 16): redeem_token stores the
+// grant and the audit row in the same round trip as the consumption.
 Response redeem(Context& ctx, Transaction& tx, std::string_view token) {
-  const TokenState state = redeem_token(tx, token, ctx.config.link_confirm_max_failures);
-  const std::optional<std::uint64_t> member =
-      state.member_id ? std::optional(state.member_id) : std::nullopt;
-  audit(tx, state.redemption, member, ctx.request);
+  const NewGrant grant = new_grant(ctx.config.grant_ttl);  // stored only if granted (D5)
+  const TokenState state = redeem_token(tx, token, ctx.config.link_confirm_max_failures, grant, ctx.request);
   switch (state.redemption) {
     case Redemption::Granted:
-      issue_grant(tx, ctx, state.member_id, state.token_id);  // D5
       tx.commit();
+      hand_out_grant(ctx, grant);  // D5
       return Response::see_other("/id-notice");
     case Redemption::AlreadyUsed:
     case Redemption::TooManyFailures:

@@ -230,6 +230,44 @@ test('D18, D8: in one batch of identity checks a refused audit row is missing al
     assert.equal(auditLines('forgot-id', 'identity_check', member.member_id).length, 1);
 });
 
+test('D18, D8: a token POST whose audit row cannot be written answers 500 with no cookie, consumes nothing, and is logged without values and counted', async () => {
+  // Issue 16 writes the token_redeem row inside the procedure that consumes
+  // the token (sql/008_token_redeem.sql): the refusal must still reach the
+  // program, be logged and counted, and fail the request as audit() does;
+  // the URL then still works from a browser whose row can be written.
+  const member = createMember();
+  const { token } = await requestIdNotice(member);
+  const browser = new Browser(freshAddress());
+  const page = await browser.get(`/id-notice?t=${token}`);
+  const csrf = page.text.match(/name="csrf" value="([^"]+)"/)[1];
+  const failuresBefore = await auditWriteFailures('id-notice');
+  const logStart = programLog('id-notice').length;
+  refuseAuditRows();
+  let res;
+  try {
+    res = await browser.post('/id-notice', { csrf, t: token });
+  } finally {
+    dropTrigger('audit_test_refuse_row');
+  }
+  assert.equal(res.status, 500);
+  assert.deepEqual(res.headers.getSetCookie(), [], 'a 5xx sets no cookie');
+  assert.equal(sqlValue(`SELECT COUNT(*) FROM recovery_grants WHERE member_id = ${member.member_id}`), '0');
+  assert.equal(sqlValue(`SELECT COUNT(*) FROM audit_events WHERE event = 'token_redeem' AND member_id = ${member.member_id}`), '0');
+  assert.equal(sqlValue(`SELECT COUNT(*) FROM recovery_tokens WHERE member_id = ${member.member_id} AND consumed_at IS NULL`), '1');
+  const lines = programLog('id-notice').slice(logStart).split('\n').filter((l) => l.includes(' event=audit_write_failed '));
+  assert.equal(lines.length, 1, lines.join('\n'));
+  assert.match(lines[0], new RegExp(`^level=error .* req=${requestIdOf(res)} audit=token_redeem errno=1366 `));
+  for (const value of [UA, token]) assert.ok(!lines[0].includes(value), `${value} in: ${lines[0]}`);
+  assert.equal(await auditWriteFailures('id-notice') - failuresBefore, 1);
+
+  const client = new Client();
+  const again = await client.get(`/id-notice?t=${token}`);
+  const granted = await client.post('/id-notice', { csrf: again.text.match(/name="csrf" value="([^"]+)"/)[1], t: token });
+  assert.equal(granted.status, 303);
+  assert.equal(sqlValue(`SELECT COUNT(*) FROM audit_events WHERE event = 'token_redeem' AND outcome = 'granted' AND member_id = ${member.member_id}`), '1');
+  assert.equal(sqlValue(`SELECT COUNT(*) FROM recovery_grants WHERE member_id = ${member.member_id}`), '1');
+});
+
 // kosmo-mailer's and kosmo-admin's rows have no request: the trigger refuses
 // only rows of this test's member. Their rows describe what has happened
 // already, so a refused one must not undo it (D18).

@@ -86,21 +86,25 @@ void insert_rows(Transaction& tx, const SqlStatement& statement, const std::vect
   st.executeUpdate();
 }
 
+// D18: a row the database refused is one error line and one count. Never
+// the row's values in the line: the refused value may be the very bytes
+// that made it fail.
+void report_refused_row(std::string_view request_id, AuditEvent event, int error_code, const std::string& sqlstate) {
+  log_event(LogLevel::Error, "audit_write_failed",
+            {{"req", std::string(request_id)}, {"audit", std::string(to_string(event))},
+             {"errno", std::to_string(error_code)}, {"sqlstate", sqlstate}});
+  record_audit_write_failure();
+}
+
 // The row, or for a row the database refused the D18 log line and counter
-// before the exception goes on. Never the row's values in the line: the
-// refused value may be the very bytes that made it fail.
+// before the exception goes on.
 void write_row(Transaction& tx, AuditEvent event, std::string_view outcome, std::optional<std::uint64_t> member_id,
                std::string_view ip, std::string_view user_agent, std::string_view request_id,
                std::string_view detail) {
   try {
     insert_row(tx, event, outcome, member_id, ip, user_agent, request_id, detail);
   } catch (const sql::SQLException& e) {
-    if (classify(e) == DbFailure::Other) {
-      log_event(LogLevel::Error, "audit_write_failed",
-                {{"req", std::string(request_id)}, {"audit", std::string(to_string(event))},
-                 {"errno", std::to_string(e.getErrorCode())}, {"sqlstate", e.getSQLState()}});
-      record_audit_write_failure();
-    }
+    if (classify(e) == DbFailure::Other) report_refused_row(request_id, event, e.getErrorCode(), e.getSQLState());
     throw;
   }
 }
@@ -181,6 +185,18 @@ void try_audit_rows(Transaction& tx, const std::vector<AuditRow>& rows) {
   }
   for (const AuditRow& row : rows)
     log_after_commit(tx, row.event, row.outcome, row.member_id, row.origin->remote_addr, row.origin->request_id);
+}
+
+void audit_written_by_routine(Transaction& tx, AuditEvent event, std::string_view outcome,
+                              std::optional<std::uint64_t> member_id, const Request& request,
+                              const RoutineAuditRow& row) {
+  if (row.error_code == 0) {
+    log_after_commit(tx, event, outcome, member_id, request.remote_addr, request.request_id);
+    return;
+  }
+  const sql::SQLException refused("audit row refused by the database", row.sqlstate, row.error_code);
+  if (classify(refused) == DbFailure::Other) report_refused_row(request.request_id, event, row.error_code, row.sqlstate);
+  throw refused;
 }
 
 void audit_system(Transaction& tx, AuditEvent event, std::string_view outcome,

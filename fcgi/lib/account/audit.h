@@ -79,6 +79,21 @@ struct AuditRow {
 inline constexpr int kAuditRowsPerInsert = 16;
 void try_audit_rows(Transaction& tx, const std::vector<AuditRow>& rows);
 
+// An audit row a procedure wrote beside the change it describes (the token
+// POST, sql/008_token_redeem.sql: issue 16, one round trip). The procedure
+// catches a refused INSERT and answers its errno and SQLSTATE (0 and
+// "00000" when the row was written); conflicts it never catches. Written:
+// the log line after COMMIT, as audit(). Refused: the D18 log line and
+// counter, then that error is thrown, as audit() does, so the request fails
+// and its transaction rolls back.
+struct RoutineAuditRow {
+  int error_code = 0;
+  std::string sqlstate;
+};
+void audit_written_by_routine(Transaction& tx, AuditEvent event, std::string_view outcome,
+                              std::optional<std::uint64_t> member_id, const Request& request,
+                              const RoutineAuditRow& row);
+
 // For events without a request (the mailer).
 void audit_system(Transaction& tx, AuditEvent event, std::string_view outcome,
                   std::optional<std::uint64_t> member_id, std::string_view detail = {});
@@ -93,6 +108,12 @@ template <AuditOutcome Outcome>
 AuditWrite try_audit(Transaction& tx, Outcome outcome, std::optional<std::uint64_t> member_id, const Request& request,
                      std::string_view detail = {}) {
   return try_audit(tx, audit_event_of(outcome), to_string(outcome), member_id, request, detail);
+}
+
+template <AuditOutcome Outcome>
+void audit_written_by_routine(Transaction& tx, Outcome outcome, std::optional<std::uint64_t> member_id,
+                              const Request& request, const RoutineAuditRow& row) {
+  audit_written_by_routine(tx, audit_event_of(outcome), to_string(outcome), member_id, request, row);
 }
 
 template <AuditOutcome Outcome>

@@ -208,7 +208,10 @@ void Connection::open_first_answering_host(ConnectFailures failures) {
                   {{"server", host.describe()}, {"errno", std::to_string(e.getErrorCode())},
                    {"sqlstate", e.getSQLState()}});
       // A wrong statement is our bug, not a host to fail over from.
-      if (e.getErrorCode() == 1064 || e.getErrorCode() == 1146 || e.getErrorCode() == 1054) throw;
+      // 1305: a procedure of sql/ is missing (kosmo-admin migrate has not run).
+      if (e.getErrorCode() == 1064 || e.getErrorCode() == 1146 || e.getErrorCode() == 1054 ||
+          e.getErrorCode() == 1305)
+        throw;
       last_error.emplace(e);
       close();
     }
@@ -350,6 +353,28 @@ std::string database_deadline_jst(Transaction& tx, int seconds_from_now) {
 }
 
 Rows query(sql::PreparedStatement& statement) { return Rows(statement.executeQuery()); }
+
+void call_procedure(sql::PreparedStatement& statement, const std::function<void(sql::ResultSet&)>& read) {
+  Rows rows(statement.executeQuery());
+  const auto read_closing_status = [&statement] {
+    while (statement.getMoreResults()) {
+    }
+  };
+  try {
+    read(*rows);
+  } catch (...) {
+    // Keep the connection usable for the ROLLBACK that follows.
+    rows.reset();
+    try {
+      read_closing_status();
+    } catch (const sql::SQLException&) {
+      // The connection is gone; the reader's exception says more.
+    }
+    throw;
+  }
+  rows.reset();
+  read_closing_status();
+}
 
 std::optional<std::string> nullable_string(sql::ResultSet& rows, const char* column) {
   if (rows.isNull(column)) return std::nullopt;

@@ -161,6 +161,14 @@ class Transaction {
 // Small helpers for result sets, which Connector/C++ hands out as raw pointers.
 using Rows = std::unique_ptr<sql::ResultSet>;
 Rows query(sql::PreparedStatement& statement);
+
+// A prepared CALL of a procedure that answers one row set (sql/008_*):
+// hands the row set to `read`, then reads the CALL's closing status. After a
+// CALL's row set the server sends one more result, the CALL's own status;
+// Connector/C++ 1.1 leaves it unread, and the connection's next statement
+// (COMMIT, or the next request's) then fails with 2014 "Commands out of
+// sync". getMoreResults() reads it from what already arrived: no round trip.
+void call_procedure(sql::PreparedStatement& statement, const std::function<void(sql::ResultSet&)>& read);
 std::optional<std::string> nullable_string(sql::ResultSet& rows, const char* column);
 
 // 「2026年11月26日 20時31分」 in Japan time (UTC+9, no DST), from the database

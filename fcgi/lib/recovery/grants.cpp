@@ -7,10 +7,8 @@
 namespace kosmo {
 namespace {
 
-const SqlStatement kInsertGrant{
-    "recovery_grants.insert",
-    "INSERT INTO recovery_grants (grant_hash, member_id, token_id, created_at, expires_at) "
-    "VALUES (?, ?, ?, UTC_TIMESTAMP(6), DATE_ADD(UTC_TIMESTAMP(6), INTERVAL ? SECOND))"};
+// The grant's INSERT is in recovery_token_redeem (sql/008_token_redeem.sql),
+// beside the token's consumption: one round trip for the token POST.
 const SqlStatement kFindGrant{
     "recovery_grants.find",
     "SELECT member_id, reset_used_at IS NOT NULL AS is_reset_used, expires_at <= UTC_TIMESTAMP(6) AS is_expired "
@@ -34,15 +32,16 @@ std::string_view to_string(GrantStatus status) {
 
 std::ostream& operator<<(std::ostream& out, GrantStatus status) { return out << to_string(status); }
 
-void issue_grant(Transaction& tx, Context& ctx, std::uint64_t member_id, std::uint64_t token_id) {
-  const std::string cookie_value = new_random_token();
-  sql::PreparedStatement& insert = tx.statement(kInsertGrant);
-  insert.setString(1, sha256(cookie_value));
-  insert.setUInt64(2, member_id);
-  insert.setUInt64(3, token_id);
-  insert.setInt(4, ctx.config.grant_ttl);
-  insert.executeUpdate();
-  ctx.set_cookies.push_back(set_cookie_header(kGrantCookie, cookie_value, ctx.config.grant_ttl));
+NewGrant new_grant(int ttl_seconds) {
+  NewGrant grant;
+  grant.cookie_value = new_random_token();
+  grant.hash = sha256(grant.cookie_value);
+  grant.ttl_seconds = ttl_seconds;
+  return grant;
+}
+
+void hand_out_grant(Context& ctx, const NewGrant& grant) {
+  ctx.set_cookies.push_back(set_cookie_header(kGrantCookie, grant.cookie_value, grant.ttl_seconds));
 }
 
 Grant look_up_grant(Transaction& tx, const Request& request) {

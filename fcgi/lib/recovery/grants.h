@@ -19,9 +19,19 @@ namespace kosmo {
 
 inline constexpr std::string_view kGrantCookie = "__Host-kosmo_grant";
 
-// Stores a new grant for the member who just redeemed token_id and adds its
-// cookie to the response, Max-Age = grant.ttl.
-void issue_grant(Transaction& tx, Context& ctx, std::uint64_t member_id, std::uint64_t token_id);
+// A grant before it is stored: the cookie's value goes to the browser only,
+// the database gets its SHA-256. The token POST stores it in the same
+// statement that consumes the token (redeem_token, tokens.h), so it is made
+// before the outcome is known and dropped unless the token was granted.
+struct NewGrant {
+  std::string cookie_value;  // 32 random bytes, base64url (D5)
+  std::string hash;          // raw SHA-256 of cookie_value: the row's grant_hash
+  int ttl_seconds = 0;       // grant.ttl
+};
+NewGrant new_grant(int ttl_seconds);
+
+// Adds the cookie of a grant that redeem_token stored, Max-Age = its ttl.
+void hand_out_grant(Context& ctx, const NewGrant& grant);
 
 enum class GrantStatus {
   Active,     // shows the ID, allows one password initialisation

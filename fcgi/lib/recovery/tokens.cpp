@@ -1,6 +1,7 @@
 #include "tokens.h"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "crypto.h"
 #include "json_rows.h"
@@ -28,13 +29,16 @@ const SqlStatement kInsertTokens{
     "DATE_ADD(UTC_TIMESTAMP(6), INTERVAL ? SECOND), IF(batch.superseded = 1, UTC_TIMESTAMP(6), NULL), 0 "
     "FROM JSON_TABLE(?, '$[*]' COLUMNS (token_hash_hex VARCHAR(64) CHARACTER SET ascii "
     "PATH '$[0]', member_id BIGINT UNSIGNED PATH '$[1]', superseded INT PATH '$[2]')) AS batch"};
-// One conditional UPDATE decides the race between two tabs, or a scanner and
-// the member: exactly one caller sees a changed row (R7, D4).
-const SqlStatement kConsumeToken{
-    "recovery_tokens.consume",
-    "UPDATE recovery_tokens SET consumed_at = UTC_TIMESTAMP(6) "
-    "WHERE token_hash = ? AND consumed_at IS NULL AND superseded_at IS NULL "
-    "AND expires_at > UTC_TIMESTAMP(6)"};
+// The token POST in one round trip before its COMMIT (issue 16; it was five).
+// The procedure's body is in sql/008_token_redeem.sql: one conditional
+// UPDATE decides the race between two tabs, or a scanner and the member, so
+// exactly one caller sees a changed row (R7, D4); then the token's state (D3),
+// the token_redeem audit row (D8) and, when granted, the grant row (D5). It
+// answers one row: outcome (a to_string(Redemption)), member_id, token_id,
+// and audit_errno / audit_sqlstate of an audit row the database refused.
+// Parameters: token hash (NULL: cannot be a token), max failures, grant
+// hash, grant ttl, then the audit row's ip, user agent and request id.
+const SqlStatement kRedeemToken{"recovery_tokens.redeem", "CALL recovery_token_redeem(?, ?, ?, ?, ?, ?, ?)"};
 // consumed_at is assigned first, so it sees the count before this failure
 // whether or not the server evaluates assignments left to right.
 const SqlStatement kCountFailedConfirmation{
@@ -54,6 +58,21 @@ const SqlStatement kFindToken{
 std::optional<std::string> stored_hash(std::string_view url_value) {
   if (!is_random_token(url_value)) return std::nullopt;
   return sha256(*base64url_decode(url_value));
+}
+
+// The procedure's outcome text back as the enum; a text this program does
+// not know means the migration and the program disagree: a fault.
+Redemption redemption_named(std::string_view name) {
+  for (Redemption r : {Redemption::Granted, Redemption::AlreadyUsed, Redemption::TooManyFailures,
+                       Redemption::Superseded, Redemption::Expired, Redemption::Unknown})
+    if (to_string(r) == name) return r;
+  throw std::runtime_error("recovery_token_redeem answered an unknown outcome");
+}
+
+// A NULL for an empty value, as audit() stores it.
+void set_or_null(sql::PreparedStatement& st, int index, std::string_view value) {
+  if (value.empty()) st.setNull(index, 0);
+  else st.setString(index, std::string(value));
 }
 
 TokenState find_token(Transaction& tx, const std::string& hash, int max_failures) {
@@ -129,16 +148,31 @@ TokenState look_up_token(Transaction& tx, std::string_view url_value, int max_fa
   return find_token(tx, *hash, max_failures);
 }
 
-TokenState redeem_token(Transaction& tx, std::string_view url_value, int max_failures) {
+TokenState redeem_token(Transaction& tx, std::string_view url_value, int max_failures, const NewGrant& grant,
+                        const Request& request) {
+  sql::PreparedStatement& redeem = tx.statement(kRedeemToken);
+  // A value that cannot be a token still gets its audit row, as unknown.
   const std::optional<std::string> hash = stored_hash(url_value);
-  if (!hash) return {};
-  sql::PreparedStatement& consume = tx.statement(kConsumeToken);
-  consume.setString(1, *hash);
-  const bool consumed_now = consume.executeUpdate() == 1;
-  TokenState state = find_token(tx, *hash, max_failures);
-  // Our own UPDATE just set consumed_at, so the row now reads as used: the
-  // UPDATE's row count, not the row, says who won.
-  if (consumed_now) state.redemption = Redemption::Granted;
+  if (hash) redeem.setString(1, *hash);
+  else redeem.setNull(1, 0);
+  redeem.setInt(2, max_failures);
+  redeem.setString(3, grant.hash);
+  redeem.setInt(4, grant.ttl_seconds);
+  set_or_null(redeem, 5, request.remote_addr);
+  set_or_null(redeem, 6, request.user_agent);
+  set_or_null(redeem, 7, request.request_id);
+  TokenState state;
+  RoutineAuditRow audit_row;
+  call_procedure(redeem, [&](sql::ResultSet& rows) {
+    if (!rows.next()) throw std::runtime_error("recovery_token_redeem answered no row");
+    state.redemption = redemption_named(rows.getString("outcome").asStdString());
+    if (!rows.isNull("member_id")) state.member_id = rows.getUInt64("member_id");
+    if (!rows.isNull("token_id")) state.token_id = rows.getUInt64("token_id");
+    audit_row.error_code = rows.getInt("audit_errno");
+    audit_row.sqlstate = rows.getString("audit_sqlstate").asStdString();
+  });
+  const std::optional<std::uint64_t> member = state.member_id ? std::optional(state.member_id) : std::nullopt;
+  audit_written_by_routine(tx, state.redemption, member, request, audit_row);  // D8, D18
   return state;
 }
 

@@ -14,6 +14,8 @@
 
 #include "audit.h"
 #include "db.h"
+#include "grants.h"
+#include "http.h"
 
 namespace kosmo {
 
@@ -55,9 +57,16 @@ struct TokenState {
 // Reads without writing: GET and HEAD of the mail URL never consume it (D2).
 TokenState look_up_token(Transaction& tx, std::string_view url_value, int max_failures);
 
-// R7, D4: consumes the token with one atomic conditional UPDATE; exactly one
-// caller ever gets Granted. The row stays locked until the caller commits.
-TokenState redeem_token(Transaction& tx, std::string_view url_value, int max_failures);
+// The token POST in one statement (issue 16), the procedure
+// recovery_token_redeem of sql/008_token_redeem.sql: it consumes the token
+// with one atomic conditional UPDATE, so exactly one caller ever gets
+// Granted (R7, D4); reads why not (D3); writes the token_redeem audit row for
+// every outcome (D8); and stores `grant` for a Granted one only (D5). The
+// row stays locked until the caller commits. An audit row the database
+// refuses is logged and counted and throws, as audit() does (D18); a lost
+// conflict throws for run_screen to retry.
+TokenState redeem_token(Transaction& tx, std::string_view url_value, int max_failures, const NewGrant& grant,
+                        const Request& request);
 
 // D15: a wrong birth date counts against a usable token; the entry that
 // reaches max_failures consumes it. Returns the token's state afterwards.
