@@ -49,7 +49,7 @@ struct OutboxMail {
 // read already (the addressee, 「山田 太郎 様」): no statement.
 OutboxMail render_mail(const Config& config, MailKind kind, std::uint64_t member_id, const std::string& to_address,
                        const std::optional<std::string>& display_name, ctemplate::TemplateDictionary& dict);
-// Writes a batch's rendered mails in one INSERT (issue 16).
+// Writes a batch's rendered mails in a few INSERTs of 16, 4 and 1 rows (issue 16).
 void enqueue_mails(Transaction& tx, const std::vector<OutboxMail>& mails);
 
 // The queue as the metrics page shows it: mails waiting (queued or being
