@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "log.h"
+#include "multi_row_insert.h"
 #include "stats.h"
 
 namespace kosmo {
@@ -75,17 +76,6 @@ void insert_row(Transaction& tx, AuditEvent event, std::string_view outcome, std
 }
 
 // rows[first, first + count) in one INSERT of `statement` (count rows).
-void insert_rows(Transaction& tx, const SqlStatement& statement, const std::vector<AuditRow>& rows,
-                 std::size_t first, int count) {
-  sql::PreparedStatement& st = tx.statement(statement);
-  for (int i = 0; i < count; ++i) {
-    const AuditRow& row = rows[first + i];
-    bind_row(st, 1 + i * kAuditPlaceholders, row.event, row.outcome, row.member_id, row.origin->remote_addr,
-             row.origin->user_agent, row.origin->request_id, row.detail);
-  }
-  st.executeUpdate();
-}
-
 // D18: a row the database refused is one error line and one count. Never
 // the row's values in the line: the refused value may be the very bytes
 // that made it fail.
@@ -170,11 +160,12 @@ void try_audit_rows(Transaction& tx, const std::vector<AuditRow>& rows) {
   if (rows.empty()) return;
   tx.set_savepoint();
   try {
-    std::size_t at = 0;
-    for (const auto& [statement, size] : {std::pair{&kInsertAuditRows16, kAuditRowsPerInsert},
-                                          std::pair{&kInsertAuditRows4, 4}, std::pair{&kInsertAuditEvent, 1}}) {
-      for (; rows.size() - at >= static_cast<std::size_t>(size); at += size) insert_rows(tx, *statement, rows, at, size);
-    }
+    insert_rows(tx, {kInsertAuditRows16, kInsertAuditRows4, kInsertAuditEvent, kAuditPlaceholders}, rows.size(),
+                [&rows](sql::PreparedStatement& st, int first, std::size_t i) {
+                  const AuditRow& row = rows[i];
+                  bind_row(st, first, row.event, row.outcome, row.member_id, row.origin->remote_addr,
+                           row.origin->user_agent, row.origin->request_id, row.detail);
+                });
   } catch (const sql::SQLException& e) {
     if (classify(e) != DbFailure::Other) throw;
     // A refused row: undo what the batch wrote and let try_audit find it

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "crypto.h"
+#include "multi_row_insert.h"
 #include "page.h"
 
 namespace kosmo {
@@ -15,7 +16,7 @@ const SqlStatement kInsertMail{
     "next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, 'queued', 0, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))"};
 
 // A batch's mails in a few statements (issue 16): the same INSERT for 16, 4
-// and 1 rows, as audit.cpp writes a batch's audit rows (20 mails: 16 + 4).
+// and 1 rows (multi_row_insert.h), as audit.cpp writes a batch's audit rows.
 // Placeholders, not a JSON parameter: JSON_TABLE took 2.2 ms for ten mails
 // of 2 KB, ten times a multi-row INSERT. Literal macros, so the SQL lint sees
 // the whole text.
@@ -111,28 +112,16 @@ void bind_mail(sql::PreparedStatement& insert, int first, const OutboxMail& mail
   insert.setString(first + 5, mail.message_id);
 }
 
-void insert_mails(Transaction& tx, const SqlStatement& statement, const std::vector<OutboxMail>& mails,
-                  std::size_t first, int count) {
-  sql::PreparedStatement& insert = tx.statement(statement);
-  for (int i = 0; i < count; ++i) bind_mail(insert, 1 + i * kMailPlaceholders, mails[first + i]);
-  insert.executeUpdate();
-}
-
 }  // namespace
 
 void enqueue_mail(Transaction& tx, const Config& config, MailKind kind, std::uint64_t member_id,
                   const std::string& to_address, ctemplate::TemplateDictionary& dict) {
-  const std::vector<OutboxMail> one{
-      render_mail(config, kind, member_id, to_address, display_name_of(tx, member_id), dict)};
-  insert_mails(tx, kInsertMail, one, 0, 1);
+  enqueue_mails(tx, {render_mail(config, kind, member_id, to_address, display_name_of(tx, member_id), dict)});
 }
 
 void enqueue_mails(Transaction& tx, const std::vector<OutboxMail>& mails) {
-  std::size_t at = 0;
-  for (const auto& [statement, size] :
-       {std::pair{&kInsertMails16, 16}, std::pair{&kInsertMails4, 4}, std::pair{&kInsertMail, 1}}) {
-    for (; mails.size() - at >= static_cast<std::size_t>(size); at += size) insert_mails(tx, *statement, mails, at, size);
-  }
+  insert_rows(tx, {kInsertMails16, kInsertMails4, kInsertMail, kMailPlaceholders}, mails.size(),
+              [&mails](sql::PreparedStatement& st, int first, std::size_t i) { bind_mail(st, first, mails[i]); });
 }
 
 }  // namespace kosmo
