@@ -40,7 +40,9 @@ function statementsOf(program, args = []) {
 }
 
 // Rows spread like real data over 30 days: audit events of few kinds and
-// many members, mostly sent mails, most sessions ended.
+// many members, mostly sent mails with a backlog of queued ones (a relay
+// outage: /metrics is scraped most when the mail stalls), most sessions
+// ended.
 function seedScratch() {
   mariadb('kosmo', `DROP DATABASE IF EXISTS ${scratch}; CREATE DATABASE ${scratch}`);
   for (const table of tableNames()) mariadb(scratch, `CREATE TABLE ${table} LIKE kosmo.${table}`);
@@ -67,7 +69,8 @@ function seedScratch() {
       SELECT UNHEX(SHA2(CONCAT('g', seq), 256)), 1 + seq % 4000, seq, ${at()}, ${at()} + INTERVAL 15 MINUTE FROM seq_1_to_2000;
     INSERT INTO mail_outbox (kind, member_id, to_address, subject, body, message_id, status, attempts, next_attempt_at, created_at, sent_at)
       SELECT 'id_notice', 1 + seq % 4000, 'm@example.jp', 's', NULL, CONCAT('<', seq, '@kosmoweb.jp>'),
-             IF(seq % 200 = 0, 'failed', 'sent'), 1, ${at()}, ${at()}, ${at()} FROM ${n};
+             ELT(1 + seq % 6, 'queued', 'sent', 'sent', 'sent', 'sent', IF(seq % 200 = 5, 'failed', 'sent')), 1,
+             ${at()}, ${at()}, IF(seq % 6 = 0, NULL, ${at()}) FROM ${n};
     INSERT INTO identity_requests (card_symbol, card_number, birth_date, email, ip, created_at, failed_at, failure)
       SELECT 'S1', LPAD(seq, 8, '0'), '1980-01-01', 'm@example.jp', '10.0.0.1', ${at()},
              IF(seq % 1000 = 0, UTC_TIMESTAMP(6), NULL), IF(seq % 1000 = 0, 'errno=1366', NULL) FROM ${n};
