@@ -69,7 +69,9 @@ def summarize(results):
                  f"of one member), {s['rate_limit_events']} rate-limit events, {s['sessions']} sessions; grown in "
                  f"{s['grow_seconds']} s (import of the added members {s['import_seconds'] or '-'} s, audit rows "
                  f"{s['audit_seconds']} s; counting the metrics totals of sql/007 once, as its migration "
-                 f"does: {s['totals_seconds']} s).")
+                 f"does: {s['totals_seconds']} s). Before the scale rows, the indexes the rows write at random "
+                 f"were read into the buffer pool in {s.get('warm_seconds') or '-'} s "
+                 f"({s.get('warm_page_reads') or '-'} pages from disk), as traffic keeps them in a running database.")
     lines += ["", "| row | round | data | answers/s | p50 ms | p99 ms | database check |", "|---|---:|---|---:|---:|---:|---|"]
     figures = {}
     for run in runs:
