@@ -51,6 +51,10 @@ struct Migration {
   std::filesystem::path path;
 };
 
+// MariaDB's "access denied" errors: to the database (1044), a table (1142),
+// a privilege such as SUPER (1227), a routine (1370).
+bool is_missing_right(int code) { return code == 1044 || code == 1142 || code == 1227 || code == 1370; }
+
 std::vector<Migration> find_migrations(const std::string& dir) {
   std::vector<Migration> found;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
@@ -119,6 +123,13 @@ int admin_migrate(const Config& config, Connection& db, const std::vector<std::s
       } catch (const sql::SQLException& e) {
         std::cerr << "kosmo-admin migrate: " << name << " failed: error " << e.getErrorCode() << " ("
                   << e.getSQLState() << "): " << e.what() << "\n";
+        // An account made for an older version lacks a right a later
+        // migration needs (008: CREATE ROUTINE): say what to do, not only
+        // MariaDB's words.
+        if (is_missing_right(e.getErrorCode()))
+          std::cerr << "kosmo-admin migrate: the database account lacks a right " << name
+                    << " needs: give it the GRANT of README.md (Operations, \"Create the database and its "
+                       "account\"; an older account: \"Upgrade\"), then run migrate again\n";
         return EX_DATAERR;
       }
     }
