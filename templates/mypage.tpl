@@ -25,6 +25,7 @@
 <dt>前回のログイン</dt>
 {{#HAS_PREVIOUS_LOGIN}}<dd>{{PREVIOUS_LOGIN}}</dd>{{/HAS_PREVIOUS_LOGIN}}
 {{#FIRST_LOGIN}}<dd>今回が初めてのログインです</dd>{{/FIRST_LOGIN}}
+{{#FIRST_LOGIN_HERE}}<dd>記録がありません（このサイトでのログインは今回が初めてです）</dd>{{/FIRST_LOGIN_HERE}}
 </dl>
 <ul class="links">
 <li><a href="/password">パスワード変更</a></li>

@@ -1,6 +1,6 @@
 // mypage: マイページ and ログアウト (issue 3). Shows who is logged in, the
 // registered address, an address change waiting for its link (D16) and the
-// previous login; a member with a temporary
+// previous login (never the import's mark as a time); a member with a temporary
 // password is sent to the change screen first (R11). While no address is
 // registered (members.email NULL: a pending change is not one), a notice says
 // why one matters and links to メールアドレス登録 (D17, R1 カ). Logout ends
@@ -16,6 +16,23 @@
 
 namespace kosmo {
 namespace {
+
+// 前回のログイン: a member the insurer imported as logged in before (R1 ア)
+// has logged in, but not here: the import's time would read as someone
+// else's login, and 「今回が初めて」 would be false too.
+void show_previous_login(ctemplate::TemplateDictionary& dict, const Member& member) {
+  switch (member.previous_login) {
+    case PreviousLogin::Here:
+      dict.SetValueAndShowSection("PREVIOUS_LOGIN", member.previous_login_jst.value_or(""), "HAS_PREVIOUS_LOGIN");
+      return;
+    case PreviousLogin::BeforeThisSite:
+      dict.ShowSection("FIRST_LOGIN_HERE");
+      return;
+    case PreviousLogin::None:
+      dict.ShowSection("FIRST_LOGIN");
+      return;
+  }
+}
 
 Response show(Context& ctx) {
   Transaction tx(ctx.db);
@@ -44,8 +61,7 @@ Response show(Context& ctx) {
     open->SetValue("PENDING_EMAIL_MASKED", mask_address(pending->new_email));
     open->SetValue("PENDING_EXPIRES_AT", pending->expires_jst);
   }
-  if (member->previous_login_jst) dict.SetValueAndShowSection("PREVIOUS_LOGIN", *member->previous_login_jst, "HAS_PREVIOUS_LOGIN");
-  else dict.ShowSection("FIRST_LOGIN");
+  show_previous_login(dict, *member);
   if (ctx.request.query_value("changed") == "1") dict.ShowSection("PASSWORD_CHANGED");
   return render_page(ctx, "mypage.tpl", dict);
 }

@@ -39,9 +39,10 @@ std::string_view problem_section(PasswordProblem problem) {
 
 // D17: the first login is one with the insurer's temporary password by a
 // member who never logged in before it (login has just moved the empty
-// last_login_at to previous_login_at).
+// last_login_at to previous_login_at). A member the insurer imported as
+// logged in before (R1 ア) has logged in, if not here: not a first login.
 bool is_first_login(const MemberSession& session, const std::optional<Member>& member) {
-  return session.password_is_temporary && member && !member->previous_login_jst;
+  return session.password_is_temporary && member && member->previous_login == PreviousLogin::None;
 }
 
 // A forced change (R11) has nowhere to go back to; a chosen one offers

@@ -14,6 +14,7 @@ namespace {
   "(password_is_temporary = 1 AND password_expires_at <= UTC_TIMESTAMP(6)) AS password_expired, "  \
   "last_login_at IS NOT NULL AS has_logged_in, "                                                     \
   "DATE_FORMAT(DATE_ADD(previous_login_at, INTERVAL 9 HOUR), '%Y年%c月%e日 %k時%i分') AS previous_login_jst, " \
+  "(previous_login_at = created_at) AS previous_login_is_import, "                                   \
   "DATE_FORMAT(birth_date, '%Y-%m-%d') AS birth_date_iso, "                                          \
   "DATE_FORMAT(DATE_ADD(email_confirmed_at, INTERVAL 9 HOUR), '%Y-%m-%d %H:%i') AS email_confirmed_jst "
 
@@ -116,6 +117,15 @@ static_assert(count_placeholders(KOSMO_UPSERT_UPDATE) == 5);  // bind_keep_flags
 #undef KOSMO_UPSERT_EMAIL
 const SqlStatement kIdByLoginId{"members.id_by_login_id", "SELECT member_id FROM members WHERE login_id = ?"};
 
+// The import's mark is the row's creation time, written by the row's first
+// INSERT; a login here is always a later statement, so an equal time is the
+// mark and never a login. Its time stays in the database.
+PreviousLogin previous_login_of(sql::ResultSet& row) {
+  if (row.isNull("previous_login_jst")) return PreviousLogin::None;
+  if (row.getBoolean("previous_login_is_import")) return PreviousLogin::BeforeThisSite;
+  return PreviousLogin::Here;
+}
+
 Member member_from_row(sql::ResultSet& row) {
   Member m;
   m.member_id = row.getUInt64("member_id");
@@ -129,7 +139,8 @@ Member member_from_row(sql::ResultSet& row) {
   m.is_disabled = row.getBoolean("is_disabled");
   m.password_expired = !row.isNull("password_expired") && row.getBoolean("password_expired");
   m.has_logged_in = row.getBoolean("has_logged_in");
-  m.previous_login_jst = nullable_string(row, "previous_login_jst");
+  m.previous_login = previous_login_of(row);
+  if (m.previous_login == PreviousLogin::Here) m.previous_login_jst = nullable_string(row, "previous_login_jst");
   m.birth_date = row.getString("birth_date_iso").asStdString();
   return m;
 }

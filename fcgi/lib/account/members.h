@@ -12,6 +12,16 @@
 
 namespace kosmo {
 
+// What マイページ's 前回のログイン can truthfully say. The import's
+// has_logged_in = 1 (and member add --logged-in) writes the row's creation
+// time into last_login_at (R1 ア), and the first login here moves that mark
+// to previous_login_at: it is no login at that time, so it never carries one.
+enum class PreviousLogin {
+  None,            // no login before this one anywhere (オ, D17's first login)
+  BeforeThisSite,  // only in the insurer's former system (the import's mark)
+  Here,            // on this system, at previous_login_jst
+};
+
 struct Member {
   std::uint64_t member_id = 0;
   std::string login_id;
@@ -24,7 +34,8 @@ struct Member {
   bool password_expired = false;  // a temporary password past its validity (D6)
   bool is_disabled = false;
   bool has_logged_in = false;     // R1 (ア)
-  std::optional<std::string> previous_login_jst;  // 「2026年11月26日 20時31分」 (JST), for マイページ
+  PreviousLogin previous_login = PreviousLogin::None;
+  std::optional<std::string> previous_login_jst;  // 「2026年11月26日 20時31分」 (JST), only when Here
   std::string birth_date;         // YYYY-MM-DD: R1 (エ), D15's confirmation
 };
 
