@@ -182,8 +182,9 @@ const SqlStatement kShowMember{
     KOSMO_UTC("previous_login_at") " AS previous_login_at, " KOSMO_UTC("created_at") " AS created_at, "
     KOSMO_UTC("updated_at") " AS updated_at, "
     // The import's has_logged_in = 1 (and member add --logged-in) writes the
-    // creation time into last_login_at, in the row's first INSERT (R1 ア);
-    // a real login comes later and moves it to previous_login_at.
+    // creation time into last_login_at, in the row's first INSERT or in the
+    // upsert that first sets it (R1 ア); a real login comes later and moves
+    // it to previous_login_at.
     "(last_login_at = created_at) AS last_login_is_import, (previous_login_at = created_at) AS previous_login_is_import "
     "FROM members WHERE login_id = ?"};
 // Open: not ended, and within both timeouts (what current_session() accepts).

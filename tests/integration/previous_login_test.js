@@ -10,7 +10,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { env, Client, admin, createMember, sqlValue, q } = require('../support/harness');
+const { env, Client, admin, createMember, sql, sqlValue, q } = require('../support/harness');
 
 const scratch = path.join(env.KOSMO_BUILD, 'ops', 'previous-login');
 fs.rmSync(scratch, { recursive: true, force: true });
@@ -63,10 +63,10 @@ async function previousLoginShown(member) {
 // The first login here shows no time and no 「今回が初めて…」 of a member who
 // never logged in; the next login shows the first one's time.
 async function assertImportMarkNeverShown(member) {
-  const importTime = jstOf(member, 'created_at');
+  const importTimes = [jstOf(member, 'created_at'), jstOf(member, 'last_login_at')];
   const first = await previousLoginShown(member);
   assert.equal(first.text, NOT_HERE_YET);
-  assert.ok(!first.page.includes(importTime), `the import's time ${importTime} is not on マイページ`);
+  for (const time of importTimes) assert.ok(!first.page.includes(time), `the import's time ${time} is not on マイページ`);
   assert.ok(!first.page.includes(FIRST_EVER));
 
   const second = await previousLoginShown(member);
@@ -81,6 +81,14 @@ test('R1 ア: a member imported with has_logged_in=1 never sees the import\'s ti
 
 test('R1 ア: a member added with member add --logged-in never sees the add\'s time as 「前回のログイン」; after a login here, its time', async () => {
   await assertImportMarkNeverShown(createMember());
+});
+
+test('R1 ア: a member imported as never logged in, then again with has_logged_in=1, never sees either import\'s time as 「前回のログイン」', async () => {
+  const loginId = newLoginId();
+  importMember(loginId, 0);
+  // The first import a day earlier, so its time and the second's differ on the page.
+  sql(`UPDATE members SET created_at = created_at - INTERVAL 1 DAY WHERE login_id = ${q(loginId)}`);
+  await assertImportMarkNeverShown(importMember(loginId, 1));
 });
 
 test('オ: a member who never logged in anywhere sees 「今回が初めてのログインです」, then the first login\'s time', async () => {

@@ -64,6 +64,9 @@ const SqlStatement kUpgradeHash{
 // One upsert, two statements: one row (member add), and kUpsertBatchRows rows
 // at once (import-members: one round trip per hundred members). The same
 // rules either way; the ON DUPLICATE part names keep_password_set_here twice.
+// has_logged_in's mark is always the row's created_at (R1 ア), also when a
+// later import first sets it: that is how マイページ and kosmo-admin member
+// show tell it from a login here.
 #define KOSMO_UPSERT_INSERT                                                                             \
   "INSERT INTO members (login_id, card_symbol, card_number, birth_date, email, email_source, display_name, " \
   "password_hash, password_is_temporary, last_login_at, created_at, updated_at) VALUES "
@@ -87,7 +90,8 @@ const SqlStatement kUpgradeHash{
   "COALESCE(VALUES(password_hash), password_hash)), "                                               \
   "password_is_temporary = IF(? = 1 AND password_changed_at IS NOT NULL, password_is_temporary, "   \
   "VALUES(password_is_temporary)), "                                                                \
-  "last_login_at = COALESCE(last_login_at, VALUES(last_login_at)), updated_at = UTC_TIMESTAMP(6)"
+  "last_login_at = COALESCE(last_login_at, IF(VALUES(last_login_at) IS NULL, NULL, created_at)), "   \
+  "updated_at = UTC_TIMESTAMP(6)"
 constexpr std::size_t kUpsertRowParameters = 10;
 constexpr std::size_t kUpsertBatchRows = 100;
 // A hundred rows, written out by the preprocessor: the text stays literals only.
@@ -117,9 +121,10 @@ static_assert(count_placeholders(KOSMO_UPSERT_UPDATE) == 5);  // bind_keep_flags
 #undef KOSMO_UPSERT_EMAIL
 const SqlStatement kIdByLoginId{"members.id_by_login_id", "SELECT member_id FROM members WHERE login_id = ?"};
 
-// The import's mark is the row's creation time, written by the row's first
-// INSERT; a login here is always a later statement, so an equal time is the
-// mark and never a login. Its time stays in the database.
+// The import's mark is the row's creation time (KOSMO_UPSERT_ROW, and
+// KOSMO_UPSERT_UPDATE for a row that exists); a login here is always a later
+// statement, so an equal time is the mark and never a login. Its time stays
+// in the database.
 PreviousLogin previous_login_of(sql::ResultSet& row) {
   if (row.isNull("previous_login_jst")) return PreviousLogin::None;
   if (row.getBoolean("previous_login_is_import")) return PreviousLogin::BeforeThisSite;

@@ -83,7 +83,7 @@ struct NewMember {
   std::optional<std::string> display_name;
   std::optional<std::string> password_hash;
   bool password_is_temporary = false;
-  bool has_logged_in = false;  // sets last_login_at if it is not set; never clears it
+  bool has_logged_in = false;  // sets last_login_at to created_at if it is not set; never clears it
   // kosmo-admin import-members: a password set on this system (a change or an
   // initialization, password_changed_at) wins over the hash in the file, so
   // importing the same export again never brings back an old password.
