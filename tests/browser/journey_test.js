@@ -158,6 +158,8 @@ test('foundation: login by keyboard only, password change with notice and mail, 
     assert.deepEqual(before, [], 'the login ID field is the first Tab stop');
     assert.equal(await heading(page), 'マイページ');
     assert.match(await bodyText(page), new RegExp(m.login_id));
+    // R1 ア: imported as logged in before (--logged-in), so no time and no 「今回が初めて…」 yet.
+    assert.match(await bodyText(page), /前回のログイン\s*記録がありません（このサイトでのログインは今回が初めてです）/);
     await checkScreen(page, 'mypage');
 
     await navigation(page, () => page.getByRole('link', { name: 'パスワード変更', exact: true }).click(), { url: /\/password$/ });
