@@ -4,6 +4,7 @@
 -- CPU per redemption was receiving statements and sending answers
 -- (bench/README.md, "Cut 3"). Called by redeem_token() in
 -- fcgi/lib/recovery/tokens.cpp, which names the rules; this is its SQL.
+-- sql/010 replaces it with the same body but how it names a superseded URL.
 --
 -- What stays as it was:
 -- * R7, D4: the token is consumed by one conditional UPDATE of its row, so

@@ -165,6 +165,36 @@ test('R8: the newest URL works after several requests', async () => {
   assert.equal((await openAndConfirm(new Client(), mails[2].token)).status, 303);
 });
 
+// A URL that had expired when a newer mail was issued opens nothing either
+// way: the identity check leaves it unmarked (no UPDATE of it per request),
+// and the invalid screen, the POST and the audit row still name the newer
+// mail, as for a URL that was open then.
+test('R8, D3: a URL long expired when a newer mail is issued is left unmarked and still named superseded', async () => {
+  const member = createMember();
+  const first = await requestIdNotice(member);
+  sql(`UPDATE recovery_tokens SET created_at = created_at - INTERVAL 2 HOUR, expires_at = expires_at - INTERVAL 2 HOUR WHERE token_hash = ${hashOf(first.token)}`);
+  assertInvalid(await new Client().get(`/id-notice?t=${first.token}`), member, /URLの有効期限が切れています/);
+  const second = await requestIdNotice(member);
+  assert.equal(tokenRow(first.token, 'superseded_at'), null, 'the expired URL is not written again');
+  assertInvalid(await new Client().get(`/id-notice?t=${first.token}`), member, /古いメールに記載されたURLは無効になりました/);
+  const client = new Client();
+  const csrf = await client.csrf('/forgot-id');
+  assertInvalid(await client.post('/id-notice', { csrf, t: first.token }), member, /古いメールに記載されたURLは無効になりました/);
+  assert.equal(lastAudit('token_redeem', member.member_id), 'superseded');
+  assert.equal((await openAndConfirm(new Client(), second.token)).status, 303, 'the newer URL works');
+});
+
+// Two web nodes' clocks may differ a little: a URL that expired only just
+// (by this node's clock) may still open on another, so it is marked.
+test('R8: a URL that expired less than 10 minutes before a newer mail is marked superseded', async () => {
+  const member = createMember();
+  const first = await requestIdNotice(member);
+  sql(`UPDATE recovery_tokens SET created_at = created_at - INTERVAL 3900 SECOND, expires_at = expires_at - INTERVAL 3900 SECOND WHERE token_hash = ${hashOf(first.token)}`);
+  await requestIdNotice(member);
+  assert.notEqual(tokenRow(first.token, 'superseded_at'), null);
+  assertInvalid(await new Client().get(`/id-notice?t=${first.token}`), member, /古いメールに記載されたURLは無効になりました/);
+});
+
 test('R9, D3: each known cause is named; an unknown or malformed token gets the generic list of four causes; never an ID', async () => {
   const member = createMember();
   const { token } = await requestIdNotice(member);
