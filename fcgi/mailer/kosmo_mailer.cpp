@@ -4,7 +4,9 @@
 // before it is sent, so no mail goes out twice while its claim holds. A
 // database outage never stops the daemon, not even at its start: it waits,
 // reconnects and goes on (issue 14).
-// SIGTERM/SIGINT finish the mails in flight and exit 0.
+// SIGTERM/SIGINT finish the mails in flight and exit 0. The daemon keeps a
+// counters file in stats_dir as the screens do, so /metrics shows its
+// refused audit rows (D18, kosmo_audit_write_failures_total{screen="mailer"}).
 #include <cppconn/exception.h>
 #include <curl/curl.h>
 #include <signal.h>
@@ -28,6 +30,7 @@
 #include "delivery_loop.h"
 #include "log.h"
 #include "mail.h"
+#include "stats.h"
 #include "stop_signal.h"
 
 namespace kosmo {
@@ -47,7 +50,8 @@ void print_usage() {
             << "  --once         send what is due now, then exit 0 (tests, cron)\n"
             << "SIGTERM or SIGINT finishes the mails in flight (one per mailer.threads) and exits 0.\n"
             << "Exit: 0 done, 64 usage, 69 database refused us at start (or unreachable with\n"
-            << "--once), 75 database lost during --once, 78 configuration error.\n";
+            << "--once), 73 no counters file in stats_dir, 75 database lost during --once,\n"
+            << "78 configuration error.\n";
 }
 
 Options parse_options(int argc, char** argv) {
@@ -190,6 +194,19 @@ int run(int argc, char** argv) {
     }
     log_event(LogLevel::Warn, "db_unavailable_at_start",
               {{"errno", std::to_string(e.getErrorCode())}, {"then", "starting without it"}});
+  }
+
+  // Last of the start-up steps, as in run_screen: a start that fails
+  // earlier leaves no file. --once keeps none: its file would go with it
+  // after a few seconds, before most scrapes, and a cron job run by another
+  // user has no business in the units' directory; its refused rows are still
+  // logged (audit_write_failed).
+  std::unique_ptr<ScreenStats> stats;
+  try {
+    if (!options.once) stats = std::make_unique<ScreenStats>(config.stats_dir, "mailer", StatsKind::Daemon);
+  } catch (const std::exception& e) {
+    log_event(LogLevel::Error, "stats_unavailable", {{"error", e.what()}});
+    return EX_CANTCREAT;
   }
 
   log_event(LogLevel::Info, "started",

@@ -1,8 +1,10 @@
 // metrics: GET /metrics in Prometheus text format, for the sysadmin's
 // monitoring (issue 6). nginx serves it on loopback only. Requests and errors
 // per screen and their latency come from each program's shared counters
-// (fcgi/lib/http/stats); the mail queue, deliveries, failures, lockouts and the
-// identity queue from the database, each by an index and bounded: the event
+// (fcgi/lib/http/stats), and so do the refused audit rows (D18) of the
+// screens and of kosmo-mailer (screen="mailer", which has no request series);
+// the mail queue, deliveries, failures, lockouts and the identity queue from
+// the database, each by an index and bounded: the event
 // counters from settled totals plus minutes of rows (audit_totals, issue 16).
 // Nothing here names a member.
 #include <array>
@@ -35,7 +37,16 @@ std::string format_seconds(double seconds) {
   return text;
 }
 
-void add_screen_figures(std::string& out, const std::vector<ScreenFigures>& screens) {
+// The request series of the programs that answer requests: the mailer
+// answers none, and rows of zeros would read as a screen nobody uses.
+std::vector<ScreenFigures> request_servers(const std::vector<ScreenFigures>& programs) {
+  std::vector<ScreenFigures> servers;
+  for (const ScreenFigures& p : programs)
+    if (p.kind == StatsKind::Screen) servers.push_back(p);
+  return servers;
+}
+
+void add_request_figures(std::string& out, const std::vector<ScreenFigures>& screens) {
   add_metric_header(out, "kosmo_requests_total", "counter", "Requests answered by a screen program, by status class.");
   for (const ScreenFigures& s : screens)
     for (int cls = 1; cls <= 5; ++cls)
@@ -44,10 +55,6 @@ void add_screen_figures(std::string& out, const std::vector<ScreenFigures>& scre
   add_metric_header(out, "kosmo_request_errors_total", "counter", "Requests answered with a 5xx error page.");
   for (const ScreenFigures& s : screens)
     add_sample(out, "kosmo_request_errors_total", "screen=\"" + s.screen + "\"", s.by_status_class[5]);
-  add_metric_header(out, "kosmo_audit_write_failures_total", "counter",
-                    "Audit rows the database refused; each also wrote an audit_write_failed log line (D18).");
-  for (const ScreenFigures& s : screens)
-    add_sample(out, "kosmo_audit_write_failures_total", "screen=\"" + s.screen + "\"", s.audit_write_failures);
   add_metric_header(out, "kosmo_request_duration_seconds", "histogram",
                     "Time from accepting a request to its last byte, in the program.");
   for (const ScreenFigures& s : screens) {
@@ -62,6 +69,15 @@ void add_screen_figures(std::string& out, const std::vector<ScreenFigures>& scre
                format_seconds(static_cast<double>(s.latency_micros_sum) / 1e6) + "\n");
     add_sample(out, "kosmo_request_duration_seconds_count", "screen=\"" + s.screen + "\"", cumulative);
   }
+}
+
+// Every program that keeps counters, the mailer included (D18).
+void add_audit_write_failures(std::string& out, const std::vector<ScreenFigures>& programs) {
+  add_metric_header(out, "kosmo_audit_write_failures_total", "counter",
+                    "Audit rows the database refused, by program (a screen, or mailer for kosmo-mailer); "
+                    "each also wrote an audit_write_failed log line (D18).");
+  for (const ScreenFigures& p : programs)
+    add_sample(out, "kosmo_audit_write_failures_total", "screen=\"" + p.screen + "\"", p.audit_write_failures);
 }
 
 void add_database_figures(std::string& out, Transaction& tx) {
@@ -91,7 +107,9 @@ void add_database_figures(std::string& out, Transaction& tx) {
 
 Response show(Context& ctx) {
   std::string out;
-  add_screen_figures(out, read_all_stats(ctx.config.stats_dir));
+  const std::vector<ScreenFigures> programs = read_all_stats(ctx.config.stats_dir);
+  add_request_figures(out, request_servers(programs));
+  add_audit_write_failures(out, programs);
   Transaction tx(ctx.db);
   add_database_figures(out, tx);
   tx.commit();

@@ -2,7 +2,8 @@
 // transaction's COMMIT, never for a rolled-back or retried one; and an audit
 // row that cannot be written never undoes a counted login failure or a D7
 // event, never lets a failed request set a cookie, and is itself logged
-// (event=audit_write_failed, no values) and counted (/metrics).
+// (event=audit_write_failed, no values) and counted (/metrics), kosmo-mailer's
+// under screen="mailer".
 //
 // The failures are made on the database side by a trigger the test creates
 // on the test stack's database and drops afterwards: it refuses only rows of
@@ -55,6 +56,18 @@ async function auditWriteFailures(screen) {
   assert.equal(res.status, 200);
   const m = res.text.match(new RegExp(`^kosmo_audit_write_failures_total\\{screen="${screen}"\\} (\\d+)$`, 'm'));
   return m ? Number(m[1]) : 0;
+}
+
+// kosmo-mailer's series in GET /metrics: its refused audit rows, present
+// from its start, and no request series, since it answers no requests.
+async function mailerAuditWriteFailures() {
+  const res = await new Client().get('/metrics');
+  assert.equal(res.status, 200);
+  const m = res.text.match(/^kosmo_audit_write_failures_total\{screen="mailer"\} (\d+)$/m);
+  assert.ok(m, `no kosmo_audit_write_failures_total{screen="mailer"} in /metrics:\n${res.text}`);
+  const requestSeries = res.text.split('\n').filter((l) => /^kosmo_request\w*\{screen="mailer"/.test(l));
+  assert.deepEqual(requestSeries, [], 'request series for kosmo-mailer, which answers no requests');
+  return Number(m[1]);
 }
 
 function programLog(program) {
@@ -276,10 +289,11 @@ function refuseMemberRows(event, memberId) {
     `IF NEW.event = '${event}' AND NEW.member_id = ${memberId} THEN SIGNAL SQLSTATE 'HY000' SET MYSQL_ERRNO = 1366, MESSAGE_TEXT = 'audit test: incorrect string value'; END IF;`);
 }
 
-test('D18, D11: a sent mail whose mail_sent row cannot be written stays sent, wiped and sent once; the row is logged without values', async () => {
+test('D18, D11: a sent mail whose mail_sent row cannot be written stays sent, wiped and sent once; the row is logged without values and counted under screen="mailer"', async () => {
   const member = createMember();
   const address = `d18-mailer-${process.pid}-${Date.now() % 1e9}@example.jp`;
   const logStart = programLog('mailer').length;
+  const failuresBefore = await mailerAuditWriteFailures();
   refuseMemberRows('mail_sent', member.member_id);
   let mailId;
   try {
@@ -300,6 +314,7 @@ test('D18, D11: a sent mail whose mail_sent row cannot be written stays sent, wi
   assert.match(lines[0], /^level=error .*audit=mail_sent errno=1366 /);
   for (const value of [address, String(mailId), String(member.member_id)]) assert.ok(!lines[0].includes(value), `${value} in: ${lines[0]}`);
   assert.equal(mailFiles().filter((f) => fs.readFileSync(f, 'latin1').includes(address)).length, 1, 'sent once');
+  assert.equal(await mailerAuditWriteFailures() - failuresBefore, 1, 'the refused row counted in /metrics');
 });
 
 test('D18: kosmo-admin member disable whose admin_action row cannot be written still disables, exit 0, the row logged without values', () => {

@@ -32,6 +32,15 @@ csrf_of() {
   site_curl -b "$jar" -c "$jar" "$site$1" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -1
 }
 main_pid() { systemctl show -p MainPID --value "$1"; }
+# kosmo-mailer's counters file (stats_dir), made as the last step of its
+# start; waits up to 5 s for it and prints its path.
+mailer_stats_file() {
+  local file
+  file=/run/kosmo/stats/mailer.$(main_pid kosmo-mailer.service).stats
+  for _ in $(seq 50); do [ -f "$file" ] && break; sleep 0.1; done
+  [ -f "$file" ] || fail "no $file: $(ls -l /run/kosmo/stats 2>&1; journalctl -u kosmo-mailer -n 5 --no-pager -o cat)"
+  echo "$file"
+}
 mails() { find "$sink_dir" -name '*.eml' | sort; }
 # The decoded text of a mail file (base64 body).
 mail_text() {
@@ -122,13 +131,25 @@ check_forgot_id() {
 }
 
 # GET /metrics from this host (README, Watch): kosmo-metrics starts on it
-# and reads the screens' counters from /run/kosmo/stats.
+# and reads the screens' counters from /run/kosmo/stats, and kosmo-mailer's
+# (its refused audit rows, D18), which its unit lets it write there: the
+# mailer's series without request series, and a restart of the mailer keeps
+# the screens' files (RuntimeDirectoryPreserve).
 check_metrics() {
-  local text
+  local text mailer_pid file
   text=$(curl -sSk --max-time 15 https://127.0.0.1/metrics)
   grep -q '^kosmo_requests_total{screen="login"' <<<"$text" || fail "no login counters in /metrics: ${text:0:300}"
   systemctl is-active --quiet kosmo-screen@metrics.service || fail "kosmo-screen@metrics.service does not run"
   echo "GET /metrics: $(grep -c '^kosmo_' <<<"$text") kosmo_ lines, login counted"
+  systemctl restart kosmo-mailer.service
+  mailer_pid=$(main_pid kosmo-mailer.service)
+  file=$(mailer_stats_file)
+  text=$(curl -sSk --max-time 15 https://127.0.0.1/metrics)
+  grep -q '^kosmo_requests_total{screen="login"' <<<"$text" || fail "the restart of kosmo-mailer took the screens' counters: ${text:0:300}"
+  grep -qx 'kosmo_audit_write_failures_total{screen="mailer"} [0-9]*' <<<"$text" ||
+    fail "no kosmo_audit_write_failures_total{screen=\"mailer\"} in /metrics: $(grep audit_write <<<"$text")"
+  grep -q '^kosmo_request[a-z_]*{screen="mailer"' <<<"$text" && fail "request series for kosmo-mailer in /metrics"
+  echo "kosmo-mailer restarted (pid $mailer_pid): $(stat -c '%U %a' "$file") $file; /metrics: $(grep -F 'screen="mailer"' <<<"$text"), no request series; login still counted"
 }
 
 # kosmo-admin member show of a member imported with has_logged_in=1 who has
@@ -321,7 +342,10 @@ check_after_boot() {
   done
   check_sockets >/dev/null
   [ "$(status_of /healthz)" = 200 ] || fail "healthz after the boot"
-  echo "after the boot: mariadb, nginx, kosmo-mailer, kosmo-purge.timer, eight sockets, healthz 200"
+  # The mailer starts before any socket-activated screen: its unit makes
+  # /run/kosmo/stats itself.
+  mailer_stats_file >/dev/null
+  echo "after the boot: mariadb, nginx, kosmo-mailer (its counters file), kosmo-purge.timer, eight sockets, healthz 200"
 }
 
 # The README's own blocks, with its `editor` lines done by set_editor below.

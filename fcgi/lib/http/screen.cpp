@@ -139,7 +139,7 @@ int run_screen(const ScreenSpec& screen, int argc, char** argv) {
   // Last of the start-up steps: a start that fails earlier leaves no file.
   std::unique_ptr<ScreenStats> stats;
   try {
-    stats = std::make_unique<ScreenStats>(config.stats_dir, screen.name);
+    stats = std::make_unique<ScreenStats>(config.stats_dir, screen.name, StatsKind::Screen);
   } catch (const std::exception& e) {
     die(EX_CANTCREAT, "stats_unavailable", {{"error", e.what()}});
   }

@@ -16,7 +16,10 @@
 namespace kosmo {
 namespace {
 
-constexpr std::uint64_t kMagic = 0x6b6f736d6f310002;  // "kosmo1", layout version 2 (audit_write_failures)
+// "kosmo1", layout version 3 (2: audit_write_failures, 3: kind). A file of
+// another layout, left by a program of an older build still running during
+// an upgrade, is skipped rather than misread.
+constexpr std::uint64_t kMagic = 0x6b6f736d6f310003;
 
 static_assert(std::atomic<std::uint64_t>::is_always_lock_free, "shared counters need lock-free atomics");
 
@@ -34,9 +37,23 @@ bool process_alive(long pid) { return pid > 0 && (::kill(static_cast<pid_t>(pid)
 // start, before the workers, and cleared when they are gone.
 std::atomic<ScreenStats*> process_stats{nullptr};
 
+StatsKind kind_of(std::uint64_t stored) {
+  return stored == static_cast<std::uint64_t>(StatsKind::Daemon) ? StatsKind::Daemon : StatsKind::Screen;
+}
+
 }  // namespace
 
-ScreenStats::ScreenStats(const std::string& dir, std::string_view screen) {
+std::string_view to_string(StatsKind kind) {
+  switch (kind) {
+    case StatsKind::Screen: return "screen";
+    case StatsKind::Daemon: return "daemon";
+  }
+  return "unknown";
+}
+
+std::ostream& operator<<(std::ostream& out, StatsKind kind) { return out << to_string(kind); }
+
+ScreenStats::ScreenStats(const std::string& dir, std::string_view screen, StatsKind kind) {
   if (dir.empty()) return;
   const std::string path = dir + "/" + std::string(screen) + "." + std::to_string(::getpid()) + ".stats";
   // Counters live as long as the process, as Prometheus counters do (a
@@ -50,6 +67,7 @@ ScreenStats::ScreenStats(const std::string& dir, std::string_view screen) {
   ::close(fd);
   if (mapped == MAP_FAILED) throw std::runtime_error("stats file " + tmp + ": " + std::strerror(errno));
   block_ = static_cast<StatsBlock*>(mapped);  // zero-filled by ftruncate
+  block_->kind.store(static_cast<std::uint64_t>(kind));
   block_->magic.store(kMagic);
   if (::rename(tmp.c_str(), path.c_str()) != 0) throw std::runtime_error("stats file " + path + ": " + std::strerror(errno));
   path_ = path;
@@ -103,7 +121,11 @@ std::vector<ScreenFigures> read_all_stats(const std::string& dir) {
     if (mapped == MAP_FAILED) continue;
     const auto* block = static_cast<const StatsBlock*>(mapped);
     if (block->magic.load() == kMagic) {
+      const StatsKind kind = kind_of(block->kind.load());
       ScreenFigures& figures = by_screen[screen];
+      // One name, several processes (a restart overlapping the old one):
+      // if any of them answers requests, the name's request series show.
+      if (figures.screen.empty() || kind == StatsKind::Screen) figures.kind = kind;
       figures.screen = screen;
       for (int i = 1; i <= 5; ++i) figures.by_status_class[i] += block->by_status_class[i].load();
       for (std::size_t i = 0; i < kBucketCount; ++i) figures.latency_buckets[i] += block->latency_buckets[i].load();

@@ -2,17 +2,29 @@
 // in a small shared-memory file (<stats_dir>/<screen>.<pid>.stats) so that the
 // metrics page (kosmo-metrics) can read every program's figures without a
 // request to each of them, and without a database write per request.
+// kosmo-mailer keeps the same file for its refused audit rows (D18).
 // Lock-free: every field is a 64-bit atomic in the mapped page.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace kosmo {
+
+// What a process's file counts. A screen program answers requests; the
+// mailer answers none, so /metrics must not show request series of zeros
+// for it as if it were a screen nobody used: it shows only its refused
+// audit rows (D18). Stored in the file, so kosmo-metrics needs no list of
+// program names.
+enum class StatsKind : std::uint64_t { Screen = 1, Daemon = 2 };
+
+std::string_view to_string(StatsKind kind);
+std::ostream& operator<<(std::ostream& out, StatsKind kind);
 
 // Upper bounds of the latency buckets in seconds (Prometheus "le"); the
 // last bucket is +Inf.
@@ -25,6 +37,7 @@ struct StatsBlock {
   std::atomic<std::uint64_t> latency_buckets[kBucketCount];  // not cumulative
   std::atomic<std::uint64_t> latency_micros_sum;
   std::atomic<std::uint64_t> audit_write_failures;  // audit rows the database refused (D18)
+  std::atomic<std::uint64_t> kind;  // StatsKind
 };
 
 class ScreenStats {
@@ -33,7 +46,8 @@ class ScreenStats {
   // removed at its exit; one file per process, so a second instance of a
   // screen (a restart overlapping the old one) never takes over another's
   // file. An empty dir disables the counters. Throws std::runtime_error.
-  ScreenStats(const std::string& dir, std::string_view screen);
+  // `screen` names the program in /metrics' screen label ("mailer").
+  ScreenStats(const std::string& dir, std::string_view screen, StatsKind kind);
   ~ScreenStats();
   ScreenStats(const ScreenStats&) = delete;
   ScreenStats& operator=(const ScreenStats&) = delete;
@@ -48,6 +62,7 @@ class ScreenStats {
 
 struct ScreenFigures {
   std::string screen;
+  StatsKind kind = StatsKind::Screen;
   std::uint64_t by_status_class[6] = {};
   std::uint64_t latency_buckets[kBucketCount] = {};
   std::uint64_t latency_micros_sum = 0;
@@ -56,7 +71,8 @@ struct ScreenFigures {
 
 // Counts an audit row the database refused (D18) in this process's
 // counters: the ScreenStats a screen program made at start, from any of its
-// threads; a no-op in programs without counters (kosmo-mailer, kosmo-admin).
+// threads, or the one kosmo-mailer made; a no-op in programs without
+// counters (kosmo-admin: a one-shot command, it tells its operator on stderr).
 void record_audit_write_failure();
 
 // Reads every live process's file in `dir` and adds them up per screen (a
