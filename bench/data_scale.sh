@@ -59,6 +59,7 @@ clear_limits() {
 SCALE_ACTIVE=small
 SCALE_OTHER_DB=kosmo_other
 declare -A SCALE_POOL_RANGES=([small]="" [scale]="")
+declare -A SCALE_COUNTER_MARKS=([small]="0 0 0 0" [scale]="0 0 0 0")
 
 # The base tables of kosmo, one a line.
 scale_tables() {
@@ -100,6 +101,10 @@ scale_use() {
   IFS=';'
   SCALE_POOL_RANGES[$SCALE_ACTIVE]="${pool_ranges[*]}"
   read -r -a pool_ranges <<<"${SCALE_POOL_RANGES[$to]}"
+  # So are the ids bench/run's counters count from (set_counter_marks).
+  IFS=' '
+  SCALE_COUNTER_MARKS[$SCALE_ACTIVE]="$COUNT_FROM_AUDIT $COUNT_FROM_TOKEN $COUNT_FROM_MAIL $COUNT_FROM_LIMIT_EVENT"
+  read -r COUNT_FROM_AUDIT COUNT_FROM_TOKEN COUNT_FROM_MAIL COUNT_FROM_LIMIT_EVENT <<<"${SCALE_COUNTER_MARKS[$to]}"
   SCALE_ACTIVE=$to
 }
 
@@ -328,6 +333,11 @@ bench_data_scale() {
   scale_copy_small
   SCALE_ACTIVE=scale
   scale_grow_data
+  # Each set's counters count the rows its rows add, not the 10 M before.
+  set_counter_marks
+  scale_use small
+  set_counter_marks
+  scale_use scale
   scale_warm_pool
   # Each row on both sets, back to back, the pair's order swapped every
   # round (ABBA). Small data: rounds 1..ROUNDS; data scale: ROUNDS+1..2*ROUNDS
