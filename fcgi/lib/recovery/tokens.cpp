@@ -54,11 +54,15 @@ const SqlStatement kCountFailedConfirmation{
     "failed_confirmations = failed_confirmations + 1 "
     "WHERE token_hash = ? AND consumed_at IS NULL AND superseded_at IS NULL "
     "AND expires_at > UTC_TIMESTAMP(6)"};
+// Only an expired token can be superseded and unmarked (kSupersedeOpenTokens
+// marks every URL still open, and 10 minutes past), so the look for a newer
+// token is made for expired ones alone: one index probe less on every GET of
+// a URL that still opens.
 const SqlStatement kFindToken{
     "recovery_tokens.find",
     "SELECT token_id, member_id, failed_confirmations, consumed_at IS NOT NULL AS is_consumed, "
-    "(superseded_at IS NOT NULL OR EXISTS (SELECT 1 FROM recovery_tokens AS newer "
-    "WHERE newer.member_id = this_token.member_id AND newer.token_id > this_token.token_id)) AS is_superseded, "
+    "(superseded_at IS NOT NULL OR (expires_at <= UTC_TIMESTAMP(6) AND EXISTS (SELECT 1 FROM recovery_tokens AS newer "
+    "WHERE newer.member_id = this_token.member_id AND newer.token_id > this_token.token_id))) AS is_superseded, "
     "expires_at <= UTC_TIMESTAMP(6) AS is_expired "
     "FROM recovery_tokens AS this_token WHERE token_hash = ?"};
 
