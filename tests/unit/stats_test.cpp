@@ -74,3 +74,21 @@ BOOST_AUTO_TEST_CASE(an_empty_stats_dir_keeps_no_file_and_counts_nothing) {
   record_audit_write_failure();  // a no-op, no crash
   BOOST_TEST(read_all_stats("").empty());
 }
+
+// A program whose counters file cannot be put in place refuses to start
+// (exit 73) and leaves no half-made file behind for kosmo-metrics to find:
+// here the name is taken by a directory, so the rename fails.
+BOOST_AUTO_TEST_CASE(a_counters_file_that_cannot_be_put_in_place_leaves_nothing_behind) {
+  const StatsDir dir;
+  const std::string taken = dir.path + "/login." + std::to_string(::getpid()) + ".stats";
+  std::filesystem::create_directory(taken);
+  std::filesystem::create_directory(taken + "/busy");
+  BOOST_CHECK_THROW(ScreenStats(dir.path, "login", StatsKind::Screen), std::runtime_error);
+  std::size_t entries = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path)) {
+    BOOST_TEST(entry.path().string() == taken);
+    ++entries;
+  }
+  BOOST_TEST(entries == 1u);
+  record_audit_write_failure();  // no counters registered: a no-op, no crash
+}

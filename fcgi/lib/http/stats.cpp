@@ -61,15 +61,27 @@ ScreenStats::ScreenStats(const std::string& dir, std::string_view screen, StatsK
   const std::string tmp = path + ".new";
   const int fd = ::open(tmp.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
   if (fd < 0) throw std::runtime_error("stats file " + tmp + ": " + std::strerror(errno));
+  // A constructor that throws runs no destructor: whatever fails below
+  // takes the mapping and the half-made file with it, so a program that
+  // cannot start leaves nothing in the directory kosmo-metrics reads.
+  const auto fail = [&](const std::string& name, void* mapped) {
+    const int error = errno;
+    if (mapped != MAP_FAILED) ::munmap(mapped, sizeof(StatsBlock));
+    ::unlink(tmp.c_str());
+    return std::runtime_error("stats file " + name + ": " + std::strerror(error));
+  };
   void* mapped = MAP_FAILED;
   if (::ftruncate(fd, sizeof(StatsBlock)) == 0)
     mapped = ::mmap(nullptr, sizeof(StatsBlock), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  const int map_error = errno;
   ::close(fd);
-  if (mapped == MAP_FAILED) throw std::runtime_error("stats file " + tmp + ": " + std::strerror(errno));
-  block_ = static_cast<StatsBlock*>(mapped);  // zero-filled by ftruncate
-  block_->kind.store(static_cast<std::uint64_t>(kind));
-  block_->magic.store(kMagic);
-  if (::rename(tmp.c_str(), path.c_str()) != 0) throw std::runtime_error("stats file " + path + ": " + std::strerror(errno));
+  errno = map_error;
+  if (mapped == MAP_FAILED) throw fail(tmp, mapped);
+  auto* block = static_cast<StatsBlock*>(mapped);  // zero-filled by ftruncate
+  block->kind.store(static_cast<std::uint64_t>(kind));
+  block->magic.store(kMagic);
+  if (::rename(tmp.c_str(), path.c_str()) != 0) throw fail(path, mapped);
+  block_ = block;
   path_ = path;
   process_stats.store(this);
 }
