@@ -27,7 +27,7 @@ ops_track "$start_pid"
 
 deadline=$((SECONDS + 1200))
 until grep -q 'Press Ctrl-C to stop.' "$OPS_TMP/start.log"; do
-  kill -0 "$start_pid" 2>/dev/null || { tail -30 "$OPS_TMP/start.log" >&2; ops_die "scripts/start exited before the stack was up"; }
+  _alive "$start_pid" || { tail -30 "$OPS_TMP/start.log" >&2; ops_die "scripts/start exited before the stack was up"; }
   [ "$SECONDS" -lt "$deadline" ] || { tail -30 "$OPS_TMP/start.log" >&2; ops_die "scripts/start not up after 1200 s"; }
   sleep 2
 done

@@ -64,8 +64,7 @@ ScreenStats::ScreenStats(const std::string& dir, std::string_view screen, StatsK
   // A constructor that throws runs no destructor: whatever fails below
   // takes the mapping and the half-made file with it, so a program that
   // cannot start leaves nothing in the directory kosmo-metrics reads.
-  const auto fail = [&](const std::string& name, void* mapped) {
-    const int error = errno;
+  const auto fail = [&](const std::string& name, void* mapped, int error) {
     if (mapped != MAP_FAILED) ::munmap(mapped, sizeof(StatsBlock));
     ::unlink(tmp.c_str());
     return std::runtime_error("stats file " + name + ": " + std::strerror(error));
@@ -75,12 +74,11 @@ ScreenStats::ScreenStats(const std::string& dir, std::string_view screen, StatsK
     mapped = ::mmap(nullptr, sizeof(StatsBlock), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
   const int map_error = errno;
   ::close(fd);
-  errno = map_error;
-  if (mapped == MAP_FAILED) throw fail(tmp, mapped);
+  if (mapped == MAP_FAILED) throw fail(tmp, mapped, map_error);
   auto* block = static_cast<StatsBlock*>(mapped);  // zero-filled by ftruncate
   block->kind.store(static_cast<std::uint64_t>(kind));
   block->magic.store(kMagic);
-  if (::rename(tmp.c_str(), path.c_str()) != 0) throw fail(path, mapped);
+  if (::rename(tmp.c_str(), path.c_str()) != 0) throw fail(path, mapped, errno);
   block_ = block;
   path_ = path;
   process_stats.store(this);
